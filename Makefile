@@ -1,0 +1,55 @@
+# The project's vocabulary: `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+include settings.defaults
+export
+
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+# python3.10 may live only in pyenv on these machines; find it without relying on the shim's global version.
+PYTHON310 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.10*/bin/python3.10) $(shell command -v python3.10))
+SETUP_STAMP := $(VENV)/.setup-done
+TRAIN_INPUTS := config.yml $(shell find domain data -name '*.yml' 2>/dev/null)
+
+.PHONY: help setup train run shell test validate clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+setup: $(SETUP_STAMP) ## Create .venv (python3.10) and install the pinned dependencies
+
+$(SETUP_STAMP): requirements.txt constraints.txt
+	@test -x $(PY) || { test -n "$(PYTHON310)" || { echo "python3.10 not found (Rasa 3.6 needs Python 3.8-3.10)"; exit 1; }; \
+		$(PYTHON310) -m venv $(VENV); }
+	$(PY) -m pip install -q --upgrade pip==24.0
+	$(PY) -m pip install -q -r requirements.txt -c constraints.txt
+	@touch $@
+
+train: setup ## Train a model when models/ has none newer than config, domain and data
+	@newest=$$(ls -t models/*.tar.gz 2>/dev/null | head -1); \
+	if [ -n "$$newest" ] && [ -z "$$(find $(TRAIN_INPUTS) -newer "$$newest" 2>/dev/null)" ]; then \
+		echo "Model $$newest is up to date."; \
+	else \
+		$(RASA) train --fixed-model-name "paybot-$$(date +%Y%m%d-%H%M%S)" --out models; \
+	fi
+
+run: train ## Serve the bot: action server on :$(ACTION_PORT), Rasa (rest, socketio) on :$(RASA_PORT)
+	@bash scripts/run.sh
+
+shell: train ## Chat with the bot in the terminal
+	@bash scripts/run.sh shell
+
+validate: setup ## Check the training data and domain (rasa data validate)
+	$(RASA) data validate --fail-on-warnings
+
+test: train ## Run every test: pytest, data validation, story tests, NLU on the held-out split
+	$(PY) -m pytest -q
+	$(RASA) data validate
+	$(RASA) test core --stories tests/test_stories.yml --fail-on-prediction-errors --out results/core
+	$(RASA) test nlu --nlu tests/nlu_holdout.yml --out results/nlu
+	$(PY) scripts/check_nlu_f1.py results/nlu/intent_report.json --min-macro-f1 0.90
+
+clean: ## Remove trained models and test results (keeps .venv)
+	rm -rf models results

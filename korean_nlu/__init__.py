@@ -1,0 +1,1 @@
+"""Korean-language NLU components for the payment-support bot: tokenizer, entity extraction."""
