@@ -48,7 +48,7 @@ test: train ## Run every test: pytest, data validation, story tests, NLU on the 
 	$(PY) -m pytest -q
 	$(RASA) data validate --domain domain
 	$(RASA) test core --stories tests/test_stories.yml --fail-on-prediction-errors --out results/core
-	$(RASA) test nlu --nlu tests/nlu_holdout.yml --out results/nlu
+	$(RASA) test nlu --domain domain --nlu tests/nlu_holdout.yml --out results/nlu
 	$(PY) scripts/check_nlu_f1.py results/nlu/intent_report.json --min-macro-f1 0.90
 
 clean: ## Remove trained models and test results (keeps .venv)

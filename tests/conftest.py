@@ -92,3 +92,12 @@ def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[datetime
     set_time(SEOUL_WEEKDAY_MORNING)
     yield set_time
     set_time(SEOUL_WEEKDAY_MORNING)
+
+
+@pytest.fixture(scope="session")
+def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator["LiveBot"]:
+    """The real bot over HTTP: trained model, action server, SQLite tracker store."""
+    from tests.live_servers import LiveBot, live_bot
+
+    with live_bot(tmp_path_factory.mktemp("live-bot")) as running:
+        yield running
