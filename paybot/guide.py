@@ -73,6 +73,9 @@ REQUIRED_MESSAGES: tuple[str, ...] = (
     "fallback_handoff",
     "amount_noted",
     "sensitive_data_warning",
+    "empty_message",
+    "message_too_long",
+    "technical_error",
 )
 
 # List sections of the guide, each also usable as a placeholder of the same name.
@@ -94,7 +97,7 @@ GUIDE_PLACEHOLDERS: frozenset[str] = frozenset(
 )
 # Placeholders the actions pass in for particular messages.
 CALLER_PLACEHOLDERS: frozenset[str] = frozenset(
-    {"next_open", "day_name", "when", "feature", "error", "error_code", "amount_text"}
+    {"next_open", "day_name", "when", "feature", "error", "error_code", "amount_text", "max_chars"}
 )
 
 # Longest button title most chat channels show without cutting it.

@@ -31,6 +31,8 @@ class Settings:
             os.environ.get("GUIDE_PATH", str(PROJECT_ROOT / "content" / "guide.yml"))
         )
     )
+    # MAX_MESSAGE_CHARS: longer customer messages get a polite "please shorten" before NLU runs.
+    max_message_chars: int = field(default_factory=lambda: int(_env_float("MAX_MESSAGE_CHARS", 1000)))
     # LOW_CONFIDENCE_THRESHOLD: below this NLU confidence a message counts as unclear.
     low_confidence_threshold: float = field(
         default_factory=lambda: _env_float("LOW_CONFIDENCE_THRESHOLD", 0.5)

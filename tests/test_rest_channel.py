@@ -1,0 +1,91 @@
+"""The REST channel with bad input and personal data: a clear answer, never a 5xx; nothing unmasked kept."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+import pytest
+import requests
+
+from paybot.guide import load_guide
+from tests.live_servers import LiveBot
+
+
+def post_raw(bot: LiveBot, body: bytes) -> requests.Response:
+    """Posts raw bytes to the REST webhook."""
+    return requests.post(
+        f"{bot.rasa_url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}, timeout=30
+    )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(b'{"sender": "x", "message": ', id="invalid-json"),
+        pytest.param(b"\xff\xfe\x00garbage", id="invalid-utf8"),
+        pytest.param(b'["sender", "message"]', id="json-array"),
+        pytest.param(b'{"message": "\xea\xb2\xb0\xec\xa0\x9c"}', id="missing-sender"),
+        pytest.param(b'{"sender": "x"}', id="missing-message"),
+        pytest.param(b'{"sender": "x", "message": null}', id="null-message"),
+        pytest.param(b'{"sender": "x", "message": 123}', id="number-message"),
+        pytest.param(b'{"sender": ["x"], "message": "hi"}', id="list-sender"),
+        pytest.param(b'{"sender": "x", "message": "hi", "metadata": "oops"}', id="string-metadata"),
+        pytest.param(b"", id="empty-body"),
+    ],
+)
+def test_unreadable_requests_get_a_400_with_a_reason(bot: LiveBot, body: bytes) -> None:
+    """Requests the channel cannot read get 400 and a JSON error, not a 500 or a stack trace."""
+    reply = post_raw(bot, body)
+    assert reply.status_code == 400
+    assert set(reply.json()) == {"error"}
+    assert "Traceback" not in reply.text
+
+
+@pytest.mark.parametrize(
+    "message, expected_key",
+    [
+        pytest.param("", "empty_message", id="empty"),
+        pytest.param("   \n\t  ", "empty_message", id="whitespace"),
+        pytest.param("\x00\x00", "empty_message", id="only-nul"),
+        pytest.param("결제" * 50_000, "message_too_long", id="100k-characters"),
+    ],
+)
+def test_empty_and_huge_messages_get_a_polite_reply(bot: LiveBot, message: str, expected_key: str) -> None:
+    """Empty and over-long messages are answered politely without running the bot."""
+    replies = bot.say(f"rest-bad-{expected_key}", message)
+    expected = load_guide().message(expected_key, max_chars=1000)
+    assert [reply["text"] for reply in replies] == [expected]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        pytest.param("결제\x00가 안 돼요", id="nul-inside"),
+        pytest.param("👨‍👩‍👧‍👦👍🏽 결제 실패", id="emoji-joiners"),
+        pytest.param("<img src=x onerror=alert(1)><script>alert(1)</script>", id="html"),
+        pytest.param("'; DROP TABLE events; --", id="sql-like"),
+    ],
+)
+def test_odd_text_gets_an_answer(bot: LiveBot, message: str) -> None:
+    """Odd but readable text reaches the bot and gets a non-empty answer."""
+    replies = bot.say("rest-odd", message)
+    assert replies and all(reply.get("text") or reply.get("buttons") for reply in replies)
+
+
+def test_personal_data_is_masked_everywhere_it_is_kept(bot: LiveBot, tmp_path: Any) -> None:
+    """Pasted card, phone, account and resident numbers never reach the tracker store or the logs."""
+    secrets = ["4111-2222-3333-4444", "010-9876-5432", "110-234-567890", "900101-1234567", "qwer1234"]
+    sender = "rest-pii"
+    replies = bot.say(sender, f"카드 {secrets[0]} 결제가 안돼요 제 번호 {secrets[1]}")
+    assert replies[0]["text"] == load_guide().message("sensitive_data_warning")
+    bot.say(sender, f"계좌 {secrets[2]} 로 송금했는데 안 들어갔어요")
+    bot.say(sender, f"주민번호 {secrets[3]} 비밀번호는 {secrets[4]} 입니다")
+
+    with sqlite3.connect(bot.tracker_db) as database:
+        stored = "\n".join(data for (data,) in database.execute("SELECT data FROM events WHERE sender_id = ?", (sender,)))
+    assert "4444" in stored, "the last four card digits stay, so the conversation was stored"
+    logs = "\n".join(path.read_text(errors="replace") for path in bot.logs.glob("*.log"))
+    for secret in secrets:
+        assert secret not in stored
+        assert secret not in logs
