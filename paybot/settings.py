@@ -21,6 +21,21 @@ def _env_float(name: str, default: float) -> float:
         return default
 
 
+def _env_bool(name: str, default: bool) -> bool:
+    """Reads a yes/no flag ("true", "1", "yes", "on" or "false", "0", "no", "off"), else ``default``."""
+    raw = os.environ.get(name, "").strip().lower()
+    if raw in ("true", "1", "yes", "on"):
+        return True
+    if raw in ("false", "0", "no", "off"):
+        return False
+    return default
+
+
+def _env_list(name: str) -> tuple[str, ...]:
+    """Reads a comma-separated list; blanks are dropped, so unset or empty gives ``()``."""
+    return tuple(item.strip() for item in os.environ.get(name, "").split(",") if item.strip())
+
+
 @dataclass(frozen=True)
 class Settings:
     """The bot's settings; see README "Settings" for each variable."""
@@ -33,9 +48,28 @@ class Settings:
     )
     # MAX_MESSAGE_CHARS: longer customer messages get a polite "please shorten" before NLU runs.
     max_message_chars: int = field(default_factory=lambda: int(_env_float("MAX_MESSAGE_CHARS", 1000)))
+    # ACTION_TIMEOUT_S: longest wait for the action server before the customer gets the apology.
+    action_timeout_s: float = field(default_factory=lambda: _env_float("ACTION_TIMEOUT_S", 3.0))
     # LOW_CONFIDENCE_THRESHOLD: below this NLU confidence a message counts as unclear.
     low_confidence_threshold: float = field(
         default_factory=lambda: _env_float("LOW_CONFIDENCE_THRESHOLD", 0.5)
+    )
+    # KAKAO_SKILL_TOKEN: the secret Kakao's skill URL carries (?token=... or X-Skill-Token header);
+    # empty means the kakao channel refuses every request.
+    kakao_skill_token: str = field(
+        default_factory=lambda: os.environ.get("KAKAO_SKILL_TOKEN", "").strip()
+    )
+    # KAKAO_BOT_ID: Open Builder bot ids (comma-separated) allowed to call the skill; empty allows any.
+    kakao_bot_ids: tuple[str, ...] = field(default_factory=lambda: _env_list("KAKAO_BOT_ID"))
+    # KAKAO_OPERATOR_BUTTON: add Kakao's "operator" button (hand-over to the channel's own agents)
+    # to hand-off answers while agents are working.
+    kakao_operator_button: bool = field(
+        default_factory=lambda: _env_bool("KAKAO_OPERATOR_BUTTON", False)
+    )
+    # KAKAO_TIME_BUDGET_S: seconds the kakao channel waits for the bot's answer before it answers
+    # with useCallback (or, without a callbackUrl, a short apology); Kakao gives up after 5 s.
+    kakao_time_budget_s: float = field(
+        default_factory=lambda: _env_float("KAKAO_TIME_BUDGET_S", 4.0)
     )
 
 

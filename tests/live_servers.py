@@ -47,6 +47,22 @@ def _wait_for(url: str, process: subprocess.Popen, log: Path) -> None:
     raise RuntimeError(f"{url} did not answer within {START_TIMEOUT_S} s")
 
 
+def _start_actions(port: int, env: Dict[str, str], log: Path) -> subprocess.Popen:
+    """Starts the action server (rasa-sdk) on ``port``, appending to ``log``."""
+    return subprocess.Popen(
+        [str(RASA), "run", "actions", "--actions", "actions", "--port", str(port)],
+        cwd=PROJECT_ROOT, env=env, stdout=log.open("a"), stderr=subprocess.STDOUT,
+    )
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
 @dataclass
 class LiveBot:
     """A running bot: Rasa's REST channel on ``rasa_url``, conversations in ``tracker_db``."""
@@ -55,6 +71,18 @@ class LiveBot:
     action_url: str
     tracker_db: Path
     logs: Path
+    actions: subprocess.Popen
+    env: Dict[str, str]
+
+    def stop_action_server(self) -> None:
+        """Stops the action server, as a crash would."""
+        _stop(self.actions)
+
+    def start_action_server(self) -> None:
+        """Starts the action server again on the same port and waits for its /health."""
+        port = int(self.action_url.rsplit(":", 1)[1])
+        self.actions = _start_actions(port, self.env, self.logs / "actions.log")
+        _wait_for(f"{self.action_url}/health", self.actions, self.logs / "actions.log")
 
     def say(self, sender: str, message: Any) -> List[Dict[str, Any]]:
         """Sends one message over the REST channel and returns the bot's messages."""
@@ -87,10 +115,7 @@ def live_bot(workdir: Path, extra_env: Optional[Dict[str, str]] = None) -> Itera
     )
     env.update(extra_env or {})
     action_log, rasa_log = workdir / "actions.log", workdir / "rasa.log"
-    actions = subprocess.Popen(
-        [str(RASA), "run", "actions", "--actions", "actions", "--port", str(action_port)],
-        cwd=PROJECT_ROOT, env=env, stdout=action_log.open("w"), stderr=subprocess.STDOUT,
-    )
+    actions = _start_actions(action_port, env, action_log)
     rasa = subprocess.Popen(
         [str(RASA), "run", "--model", str(newest_model()), "--port", str(rasa_port),
          "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"],
@@ -99,12 +124,11 @@ def live_bot(workdir: Path, extra_env: Optional[Dict[str, str]] = None) -> Itera
     try:
         _wait_for(f"http://127.0.0.1:{action_port}/health", actions, action_log)
         _wait_for(f"http://127.0.0.1:{rasa_port}/", rasa, rasa_log)
-        yield LiveBot(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}", tracker_db, workdir)
+        running = LiveBot(
+            f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}", tracker_db, workdir, actions, env
+        )
+        yield running
+        actions = running.actions
     finally:
-        for process in (rasa, actions):
-            process.terminate()
-        for process in (rasa, actions):
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        _stop(rasa)
+        _stop(actions)

@@ -126,3 +126,13 @@ def test_analyser_is_shared_and_safe_under_concurrency() -> None:
     for thread in threads:
         thread.join()
     assert all(result == expected for result in results.values())
+
+
+def test_okt_alternative_keeps_offsets() -> None:
+    """The JVM alternative (Okt, norm/stem off) is selectable and its offsets point into the text too."""
+    tokenizer = KoreanTokenizer({**KoreanTokenizer.get_default_config(), "analyzer": "okt"})
+    text = "결제가안돼요ㅋㅋㅋ 😭 QR 3만원"
+    tokens = tokens_of(tokenizer, text)
+    assert all(text[token.start : token.end] == token.text for token in tokens)
+    assert "".join(token.text for token in tokens) == "".join(text.split())
+    assert tokens[0].text == "결제"
