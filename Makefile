@@ -13,10 +13,10 @@ PYTHON310 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.10*/bin/python3.10
 SETUP_STAMP := $(VENV)/.setup-done
 TRAIN_INPUTS := config.yml $(shell find domain data -name '*.yml' 2>/dev/null)
 
-.PHONY: help setup train run shell test validate clean
+.PHONY: help setup train run run-cluster shell test validate clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' Makefile | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 setup: $(SETUP_STAMP) ## Create .venv (python3.10) and install the pinned dependencies
 
@@ -35,8 +35,11 @@ train: setup ## Train a model when models/ has none newer than config, domain an
 		$(RASA) train --domain domain --fixed-model-name "paybot-$$(date +%Y%m%d-%H%M%S)" --out models; \
 	fi
 
-run: train ## Serve the bot: action server on :$(ACTION_PORT), Rasa (rest, socketio) on :$(RASA_PORT)
+run: train ## Serve the bot: action server on :5055, Rasa (rest, socketio) on :5005
 	@bash scripts/run.sh
+
+run-cluster: train ## Serve the bot on two Rasa servers (:5005, :5006) sharing PostgreSQL and Redis
+	@bash scripts/run_cluster.sh
 
 shell: train ## Chat with the bot in the terminal
 	@bash scripts/run.sh shell

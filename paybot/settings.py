@@ -50,6 +50,15 @@ class Settings:
     max_message_chars: int = field(default_factory=lambda: int(_env_float("MAX_MESSAGE_CHARS", 1000)))
     # ACTION_TIMEOUT_S: longest wait for the action server before the customer gets the apology.
     action_timeout_s: float = field(default_factory=lambda: _env_float("ACTION_TIMEOUT_S", 3.0))
+    # TRACKER_STORE_URL (or TRACKER_DB for the default SQLite file): where conversations are kept.
+    tracker_store_url: str = field(
+        default_factory=lambda: os.environ.get("TRACKER_STORE_URL")
+        or f"sqlite:///{os.environ.get('TRACKER_DB', 'rasa_tracker.db')}"
+    )
+    # LOCK_STORE_TYPE, REDIS_HOST, REDIS_PORT: the conversation lock store (in_memory or redis).
+    lock_store_type: str = field(default_factory=lambda: os.environ.get("LOCK_STORE_TYPE", "in_memory"))
+    redis_host: str = field(default_factory=lambda: os.environ.get("REDIS_HOST", "127.0.0.1"))
+    redis_port: int = field(default_factory=lambda: int(_env_float("REDIS_PORT", 6379)))
     # LOW_CONFIDENCE_THRESHOLD: below this NLU confidence a message counts as unclear.
     low_confidence_threshold: float = field(
         default_factory=lambda: _env_float("LOW_CONFIDENCE_THRESHOLD", 0.5)
@@ -70,6 +79,21 @@ class Settings:
     # with useCallback (or, without a callbackUrl, a short apology); Kakao gives up after 5 s.
     kakao_time_budget_s: float = field(
         default_factory=lambda: _env_float("KAKAO_TIME_BUDGET_S", 4.0)
+    )
+    # WEB_CHAT_PORT: the chat page's server (web/serve.py, `make run`) listens on 127.0.0.1 at this port.
+    web_chat_port: int = field(default_factory=lambda: int(_env_float("WEB_CHAT_PORT", 8080)))
+    # WEB_CHAT_SOCKET_URL: where the chat page's widget reaches Rasa's socket.io channel.
+    web_chat_socket_url: str = field(
+        default_factory=lambda: os.environ.get("WEB_CHAT_SOCKET_URL", "").strip()
+        or f"http://127.0.0.1:{int(_env_float('RASA_PORT', 5005))}"
+    )
+    # WEB_CHAT_ALLOWED_ORIGINS: origins (comma-separated) whose pages may open the socket.io channel;
+    # "*" allows any. Default: the chat page's own origin, by IP and by name.
+    web_chat_allowed_origins: tuple[str, ...] = field(
+        default_factory=lambda: _env_list("WEB_CHAT_ALLOWED_ORIGINS")
+        or tuple(
+            f"http://{host}:{int(_env_float('WEB_CHAT_PORT', 8080))}" for host in ("127.0.0.1", "localhost")
+        )
     )
 
 

@@ -109,6 +109,8 @@ def live_bot(workdir: Path, extra_env: Optional[Dict[str, str]] = None) -> Itera
         {
             "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
             "TRACKER_DB": str(tracker_db),
+            "TRACKER_STORE_URL": f"sqlite:///{tracker_db}",
+            "LOCK_STORE_TYPE": "in_memory",
             "RASA_TELEMETRY_ENABLED": "false",
             "GUIDE_PATH": env.get("GUIDE_PATH", str(PROJECT_ROOT / "content" / "guide.yml")),
         }
@@ -132,3 +134,74 @@ def live_bot(workdir: Path, extra_env: Optional[Dict[str, str]] = None) -> Itera
     finally:
         _stop(rasa)
         _stop(actions)
+
+
+@dataclass
+class LiveCluster:
+    """Several Rasa servers sharing a PostgreSQL tracker store and a Redis lock store."""
+
+    rasa_urls: List[str]
+    database_url: str
+    servers: List[subprocess.Popen]
+
+    def stop_server(self, server: int) -> None:
+        """Kills Rasa server number ``server``, as a crash would."""
+        self.servers[server].kill()
+        self.servers[server].wait(timeout=20)
+
+    def say(self, server: int, sender: str, message: str) -> List[Dict[str, Any]]:
+        """Sends one message to server number ``server`` and returns the bot's messages."""
+        response = requests.post(
+            f"{self.rasa_urls[server]}/webhooks/rest/webhook",
+            json={"sender": sender, "message": message},
+            timeout=60,
+        )
+        response.raise_for_status()
+        return response.json()
+
+
+@contextmanager
+def live_cluster(workdir: Path, servers: int = 2) -> Iterator[LiveCluster]:
+    """Runs the action server and ``servers`` Rasa servers on a fresh PostgreSQL database and Redis."""
+    import sqlalchemy as sa
+
+    database = f"paybot_test_{os.getpid()}_{free_port()}"
+    database_url = f"postgresql://postgres@127.0.0.1:5432/{database}"
+    action_port = free_port()
+    env = dict(os.environ)
+    env.update(
+        {
+            "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
+            "TRACKER_STORE_URL": database_url,
+            "LOCK_STORE_TYPE": "redis",
+            "REDIS_HOST": "127.0.0.1",
+            "REDIS_PORT": "6379",
+            "REDIS_DB": "3",
+            "RASA_TELEMETRY_ENABLED": "false",
+        }
+    )
+    subprocess.run([str(PROJECT_ROOT / ".venv" / "bin" / "python"), "-m", "paybot.preflight"],
+                   cwd=PROJECT_ROOT, env=env, check=True)
+    processes = [_start_actions(action_port, env, workdir / "actions.log")]
+    urls = []
+    try:
+        _wait_for(f"http://127.0.0.1:{action_port}/health", processes[0], workdir / "actions.log")
+        for index in range(servers):
+            port = free_port()
+            log = workdir / f"rasa-{index}.log"
+            processes.append(subprocess.Popen(
+                [str(RASA), "run", "--model", str(newest_model()), "--port", str(port),
+                 "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"],
+                cwd=PROJECT_ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+            ))
+            urls.append((f"http://127.0.0.1:{port}", processes[-1], log))
+        for url, process, log in urls:
+            _wait_for(f"{url}/", process, log)
+        yield LiveCluster([url for url, _, _ in urls], database_url, [process for _, process, _ in urls])
+    finally:
+        for process in processes:
+            _stop(process)
+        engine = sa.create_engine("postgresql://postgres@127.0.0.1:5432/postgres", isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{database}"'))
+        engine.dispose()
