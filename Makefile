@@ -13,7 +13,7 @@ PYTHON310 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.10*/bin/python3.10
 SETUP_STAMP := $(VENV)/.setup-done
 TRAIN_INPUTS := config.yml $(shell find domain data -name '*.yml' 2>/dev/null)
 
-.PHONY: help setup train run run-cluster shell test validate clean
+.PHONY: help setup train run run-cluster shell test validate clean soak
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -35,7 +35,7 @@ train: setup ## Train a model when models/ has none newer than config, domain an
 		$(RASA) train --domain domain --fixed-model-name "paybot-$$(date +%Y%m%d-%H%M%S)" --out models; \
 	fi
 
-run: train ## Serve the bot: action server on :5055, Rasa (rest, socketio) on :5005
+run: train web-setup ## Serve the bot: action server on :5055, Rasa (rest, socketio) on :5005
 	@bash scripts/run.sh
 
 run-cluster: train ## Serve the bot on two Rasa servers (:5005, :5006) sharing PostgreSQL and Redis
@@ -47,7 +47,7 @@ shell: train ## Chat with the bot in the terminal
 validate: setup ## Check the training data and domain (rasa data validate)
 	$(RASA) data validate --domain domain
 
-test: train ## Run every test: pytest, data validation, story tests, NLU on the held-out split
+test: train web-setup browser-setup ## Run every test: pytest, data validation, story tests, NLU on the held-out split
 	$(PY) -m pytest -q
 	$(RASA) data validate --domain domain
 	$(RASA) test core --stories tests/test_stories.yml --fail-on-prediction-errors --out results/core
@@ -56,3 +56,24 @@ test: train ## Run every test: pytest, data validation, story tests, NLU on the 
 
 clean: ## Remove trained models and test results (keeps .venv)
 	rm -rf models results
+
+soak: train ## Loopback soak: 50 concurrent conversations x 20 messages; errors and lost events must be 0
+	$(PY) scripts/soak.py --conversations 50 --messages 20
+
+# The web chat page (web/, docs/web.md): its widget from npm, and Debian's chromium for its browser test.
+.PHONY: web-setup browser-setup
+WEB_STAMP := web/node_modules/.npm-ci-done
+
+web-setup: $(WEB_STAMP) ## Install the chat page's widget (rasa-webchat) with npm ci from web/package-lock.json
+
+$(WEB_STAMP): web/package.json web/package-lock.json
+	@command -v npm >/dev/null || { echo "npm not found: the chat page needs Node.js and npm to install rasa-webchat"; exit 1; }
+	cd web && npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
+
+browser-setup: ## Install Debian's chromium and a Korean font for the browser test (apt-get, as root)
+	@if [ -x /usr/bin/chromium ] && fc-list :lang=ko 2>/dev/null | grep -q .; then \
+		echo "chromium and a Korean font are installed."; \
+	else \
+		apt-get update && apt-get install -y chromium fonts-nanum; \
+	fi
