@@ -6,10 +6,37 @@ Each setting has a documented default so that ``make run`` works with nothing co
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Dict, Mapping, Optional
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The documented defaults, one "NAME ?= value" per line; the Makefile includes the same file.
+DEFAULTS_FILE = PROJECT_ROOT / "settings.defaults"
+_DEFAULT_LINE = re.compile(r"^([A-Z][A-Z0-9_]*)\s*\?=\s*(.*)$")
+_MAKE_REFERENCE = re.compile(r"\$\((\w+)\)")
+
+
+def load_defaults(path: Path = DEFAULTS_FILE, env: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
+    """Reads settings.defaults as make does: ``$(NAME)`` refers to the environment or an earlier default."""
+    env = os.environ if env is None else env
+    values: Dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        match = _DEFAULT_LINE.match(line.strip())
+        if match:
+            values[match.group(1)] = _MAKE_REFERENCE.sub(
+                lambda ref: env.get(ref.group(1), values.get(ref.group(1), "")), match.group(2).strip()
+            )
+    return values
+
+
+def environment_with_defaults(env: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
+    """The environment with every unset setting filled from settings.defaults (for child processes)."""
+    base = dict(os.environ if env is None else env)
+    for name, value in load_defaults(env=base).items():
+        base.setdefault(name, value)
+    return base
 
 
 def _env_float(name: str, default: float) -> float:

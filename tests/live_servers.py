@@ -13,6 +13,8 @@ from contextlib import contextmanager
 
 import requests
 
+from paybot.settings import environment_with_defaults
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RASA = PROJECT_ROOT / ".venv" / "bin" / "rasa"
 START_TIMEOUT_S = 180
@@ -104,7 +106,7 @@ def live_bot(workdir: Path, extra_env: Optional[Dict[str, str]] = None) -> Itera
     """Runs the action server and the Rasa server until the block ends."""
     rasa_port, action_port = free_port(), free_port()
     tracker_db = workdir / "tracker.db"
-    env = dict(os.environ)
+    env = environment_with_defaults()
     env.update(
         {
             "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
@@ -168,7 +170,7 @@ def live_cluster(workdir: Path, servers: int = 2) -> Iterator[LiveCluster]:
     database = f"paybot_test_{os.getpid()}_{free_port()}"
     database_url = f"postgresql://postgres@127.0.0.1:5432/{database}"
     action_port = free_port()
-    env = dict(os.environ)
+    env = environment_with_defaults()
     env.update(
         {
             "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
