@@ -76,6 +76,9 @@ REQUIRED_MESSAGES: tuple[str, ...] = (
     "empty_message",
     "message_too_long",
     "technical_error",
+    "phone_card_title",
+    "phone_button_label",
+    "callback_wait",
 )
 
 # List sections of the guide, each also usable as a placeholder of the same name.
