@@ -63,6 +63,7 @@ soak: train ## Loopback soak: 50 concurrent conversations x 20 messages; errors 
 # The web chat page (web/, docs/web.md): its widget from npm, and Debian's chromium for its browser test.
 .PHONY: web-setup browser-setup
 WEB_STAMP := web/node_modules/.npm-ci-done
+BROWSER_PACKAGES := chromium fonts-nanum fonts-noto-color-emoji
 
 web-setup: $(WEB_STAMP) ## Install the chat page's widget (rasa-webchat) with npm ci from web/package-lock.json
 
@@ -71,9 +72,7 @@ $(WEB_STAMP): web/package.json web/package-lock.json
 	cd web && npm ci --ignore-scripts --no-audit --no-fund
 	@touch $@
 
-browser-setup: ## Install Debian's chromium and a Korean font for the browser test (apt-get, as root)
-	@if [ -x /usr/bin/chromium ] && fc-list :lang=ko 2>/dev/null | grep -q .; then \
-		echo "chromium and a Korean font are installed."; \
-	else \
-		apt-get update && apt-get install -y chromium fonts-nanum; \
-	fi
+browser-setup: ## Install Debian's chromium, Korean and emoji fonts for the browser test (apt-get, as root)
+	@if dpkg -s $(BROWSER_PACKAGES) >/dev/null 2>&1; then echo "$(BROWSER_PACKAGES): installed."; \
+	else apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $(BROWSER_PACKAGES); fi
+

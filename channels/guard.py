@@ -64,6 +64,21 @@ def prepare_message(raw: str) -> PreparedMessage:
     return PreparedMessage(text=masked.text, masked_kinds=masked.kinds)
 
 
+def notices(prepared: PreparedMessage) -> List[str]:
+    """What the customer is told before (or instead of) the bot's answer: a warning when personal data
+    was masked, and the polite reply for an empty or over-long message."""
+    guide = load_guide()
+    told = [guide.message("sensitive_data_warning")] if prepared.masked_kinds else []
+    if prepared.reply is not None:
+        told.append(prepared.reply)
+    return told
+
+
+def silence_reply() -> str:
+    """The answer for a turn in which the bot said nothing (it failed): apology, phone, hours."""
+    return load_guide().message("technical_error")
+
+
 def finish_replies(prepared: PreparedMessage, replies: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     """Adds what the customer must see besides the bot's own replies.
 
@@ -74,14 +89,7 @@ def finish_replies(prepared: PreparedMessage, replies: List[Dict[str, Any]]) -> 
     Returns:
         The replies to send, never empty.
     """
-    guide = load_guide()
-    finished: List[Dict[str, Any]] = []
-    if prepared.masked_kinds:
-        finished.append({"text": guide.message("sensitive_data_warning")})
-    if prepared.reply is not None:
-        finished.append({"text": prepared.reply})
-    elif replies:
-        finished.extend(replies)
-    else:
-        finished.append({"text": guide.message("technical_error")})
+    finished: List[Dict[str, Any]] = [{"text": text} for text in notices(prepared)]
+    if prepared.runs_bot:
+        finished.extend(replies or [{"text": silence_reply()}])
     return finished

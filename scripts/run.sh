@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Starts the action server, waits for its /health, then Rasa (server, or `shell` for the terminal).
+# In server mode it also serves the web chat page (web/serve.py) on 127.0.0.1:$WEB_CHAT_PORT.
 # Called by `make run` / `make shell` with the settings exported by the Makefile.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,7 +11,8 @@ mkdir -p logs
 
 "$rasa" run actions --actions actions --port "$ACTION_PORT" >logs/actions.log 2>&1 &
 actions_pid=$!
-trap 'kill "$actions_pid" 2>/dev/null || true' EXIT INT TERM
+web_pid=""
+trap 'kill "$actions_pid" $web_pid 2>/dev/null || true' EXIT INT TERM
 
 for _ in $(seq 1 60); do
   if curl -sf "http://127.0.0.1:${ACTION_PORT}/health" >/dev/null; then break; fi
@@ -27,6 +29,19 @@ if [ "$mode" = "shell" ]; then
   "$rasa" shell --endpoints endpoints.yml
   exit 0
 fi
+
+.venv/bin/python -m web.serve >logs/web.log 2>&1 &
+web_pid=$!
+for _ in $(seq 1 20); do
+  if curl -sf "http://127.0.0.1:${WEB_CHAT_PORT}/" >/dev/null; then break; fi
+  if ! kill -0 "$web_pid" 2>/dev/null; then
+    echo "The chat page server did not start; see logs/web.log:" >&2
+    tail -n 20 logs/web.log >&2
+    exit 1
+  fi
+  sleep 0.25
+done
+echo "Chat page: http://127.0.0.1:${WEB_CHAT_PORT}/ (open it in a browser once Rasa is up)"
 
 cat <<TXT
 Starting Rasa on http://127.0.0.1:${RASA_PORT} (channels: rest, socketio). Talk to it with:
