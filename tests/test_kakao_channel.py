@@ -32,7 +32,7 @@ from tests.test_kakao_render import assert_kakao_limits, cards, texts
 
 # URL-special characters on purpose: the token must survive query-string encoding.
 TOKEN = "test-skill-token-%&=+/x7"
-SHARED = PROJECT_ROOT.parent / "shared" / "kakao"
+SHARED = PROJECT_ROOT / "tests" / "fixtures" / "kakao"  # copies of the ../shared/kakao/ examples
 REQUEST_EXAMPLE: Dict[str, Any] = json.loads((SHARED / "request.example.json").read_text(encoding="utf-8"))
 BOT_ID = REQUEST_EXAMPLE["bot"]["id"]
 PHONE = "1577-1940"

@@ -26,7 +26,7 @@ from channels.kakao_render import (
 from paybot.settings import PROJECT_ROOT
 
 PHONE = "1577-1940"
-RESPONSE_EXAMPLE = PROJECT_ROOT.parent / "shared" / "kakao" / "response.example.json"
+RESPONSE_EXAMPLE = PROJECT_ROOT / "tests" / "fixtures" / "kakao" / "response.example.json"  # from ../shared/kakao/
 CARD = ContactCard(phone=PHONE, title=f"고객센터 {PHONE}", call_label="전화 걸기", description="상담원 상담은 평일 오전 9시부터 오후 6시까지예요.")
 EMPTY = "죄송해요, 지금 잠시 답변을 드리기 어려워요."
 # Korean sentences of different lengths, each ending like the guide's do.
