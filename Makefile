@@ -16,7 +16,7 @@ TRAIN_INPUTS := config.yml $(shell find domain data -name '*.yml' 2>/dev/null)
 .PHONY: help setup train run run-cluster shell test validate clean soak
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' Makefile | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' Makefile | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 setup: $(SETUP_STAMP) ## Create .venv (python3.10) and install the pinned dependencies
 
@@ -35,7 +35,7 @@ train: setup ## Train a model when models/ has none newer than config, domain an
 		$(RASA) train --domain domain --fixed-model-name "paybot-$$(date +%Y%m%d-%H%M%S)" --out models; \
 	fi
 
-run: train web-setup ## Serve the bot: action server on :5055, Rasa (rest, socketio) on :5005
+run: train web-setup ## Serve the bot: chat page :8080, Rasa :5005 (REST, socket.io, Kakao), actions :5055
 	@bash scripts/run.sh
 
 run-cluster: train ## Serve the bot on two Rasa servers (:5005, :5006) sharing PostgreSQL and Redis
@@ -76,3 +76,16 @@ browser-setup: ## Install Debian's chromium, Korean and emoji fonts for the brow
 	@if dpkg -s $(BROWSER_PACKAGES) >/dev/null 2>&1; then echo "$(BROWSER_PACKAGES): installed."; \
 	else apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $(BROWSER_PACKAGES); fi
 
+# The trainers' loop (docs/trainer.md); `python -m trainer add INTENT "문장"` adds examples.
+.PHONY: trainer-check trainer-retrain trainer-report trainer-inbox
+trainer-check: setup ## Trainers: rasa data validate plus clashes between intents' examples
+	$(PY) -m trainer check
+
+trainer-retrain: setup ## Trainers: train a new model (fine-tuned from the last one when Rasa allows it)
+	$(PY) -m trainer retrain
+
+trainer-report: setup ## Trainers: newest model vs the one before on the held-out split (fails if an F1 fell > 0.05)
+	$(PY) -m trainer report
+
+trainer-inbox: setup ## Trainers: label the customer messages the bot did not understand
+	$(PY) -m trainer inbox

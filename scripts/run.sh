@@ -44,7 +44,7 @@ done
 echo "Chat page: http://127.0.0.1:${WEB_CHAT_PORT}/ (open it in a browser once Rasa is up)"
 
 cat <<TXT
-Starting Rasa on http://127.0.0.1:${RASA_PORT} (channels: rest, socketio). Talk to it with:
+Starting Rasa on http://127.0.0.1:${RASA_PORT} (channels: rest, socketio, kakao). Talk to it with:
   curl -s -XPOST localhost:${RASA_PORT}/webhooks/rest/webhook -d '{"sender":"u1","message":"고객센터 전화번호 알려주세요"}'
 Stop with Ctrl-C.
 TXT

@@ -102,8 +102,13 @@ class LiveBot:
 
 
 @contextmanager
-def live_bot(workdir: Path, extra_env: Optional[Dict[str, str]] = None) -> Iterator[LiveBot]:
-    """Runs the action server and the Rasa server until the block ends."""
+def live_bot(
+    workdir: Path, extra_env: Optional[Dict[str, str]] = None, model: Optional[Path] = None
+) -> Iterator[LiveBot]:
+    """Runs the action server and the Rasa server until the block ends.
+
+    ``model`` serves that model file instead of the newest one in models/ (a model trained in a test).
+    """
     rasa_port, action_port = free_port(), free_port()
     tracker_db = workdir / "tracker.db"
     env = environment_with_defaults()
@@ -121,7 +126,7 @@ def live_bot(workdir: Path, extra_env: Optional[Dict[str, str]] = None) -> Itera
     action_log, rasa_log = workdir / "actions.log", workdir / "rasa.log"
     actions = _start_actions(action_port, env, action_log)
     rasa = subprocess.Popen(
-        [str(RASA), "run", "--model", str(newest_model()), "--port", str(rasa_port),
+        [str(RASA), "run", "--model", str(model or newest_model()), "--port", str(rasa_port),
          "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"],
         cwd=PROJECT_ROOT, env=env, stdout=rasa_log.open("w"), stderr=subprocess.STDOUT,
     )
