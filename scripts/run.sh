@@ -9,20 +9,30 @@ mode="${1:-server}"
 rasa=.venv/bin/rasa
 mkdir -p logs
 
+# wait_until_up NAME URL PID LOG: waits for URL to answer; stops with LOG's tail if PID died first.
+wait_until_up() {
+  for _ in $(seq 1 120); do
+    if curl -sf "$2" >/dev/null; then return 0; fi
+    if ! kill -0 "$3" 2>/dev/null; then
+      echo "The $1 did not start; see $4:" >&2
+      tail -n 20 "$4" >&2
+      exit 1
+    fi
+    sleep 0.5
+  done
+  echo "The $1 did not answer at $2 within a minute; see $4." >&2
+  exit 1
+}
+
+# PostgreSQL or Redis named by the settings but unreachable: one clear line instead of a traceback.
+.venv/bin/python -m paybot.preflight
+
 "$rasa" run actions --actions actions --port "$ACTION_PORT" >logs/actions.log 2>&1 &
 actions_pid=$!
 web_pid=""
 trap 'kill "$actions_pid" $web_pid 2>/dev/null || true' EXIT INT TERM
 
-for _ in $(seq 1 60); do
-  if curl -sf "http://127.0.0.1:${ACTION_PORT}/health" >/dev/null; then break; fi
-  if ! kill -0 "$actions_pid" 2>/dev/null; then
-    echo "The action server did not start; see logs/actions.log:" >&2
-    tail -n 20 logs/actions.log >&2
-    exit 1
-  fi
-  sleep 0.5
-done
+wait_until_up "action server" "http://127.0.0.1:${ACTION_PORT}/health" "$actions_pid" logs/actions.log
 echo "Action server: http://127.0.0.1:${ACTION_PORT}/health"
 
 if [ "$mode" = "shell" ]; then
@@ -32,15 +42,7 @@ fi
 
 .venv/bin/python -m web.serve >logs/web.log 2>&1 &
 web_pid=$!
-for _ in $(seq 1 20); do
-  if curl -sf "http://127.0.0.1:${WEB_CHAT_PORT}/" >/dev/null; then break; fi
-  if ! kill -0 "$web_pid" 2>/dev/null; then
-    echo "The chat page server did not start; see logs/web.log:" >&2
-    tail -n 20 logs/web.log >&2
-    exit 1
-  fi
-  sleep 0.25
-done
+wait_until_up "chat page server" "http://127.0.0.1:${WEB_CHAT_PORT}/" "$web_pid" logs/web.log
 echo "Chat page: http://127.0.0.1:${WEB_CHAT_PORT}/ (open it in a browser once Rasa is up)"
 
 cat <<TXT
@@ -48,4 +50,10 @@ Starting Rasa on http://127.0.0.1:${RASA_PORT} (channels: rest, socketio, kakao)
   curl -s -XPOST localhost:${RASA_PORT}/webhooks/rest/webhook -d '{"sender":"u1","message":"고객센터 전화번호 알려주세요"}'
 Stop with Ctrl-C.
 TXT
-"$rasa" run --port "$RASA_PORT" --credentials credentials.yml --endpoints endpoints.yml
+# Rasa's HTTP API (conversations, model, ...) stays off unless RASA_API_TOKEN is set, and then needs it.
+api_flags=()
+if [ -n "${RASA_API_TOKEN:-}" ]; then
+  api_flags=(--enable-api --auth-token "$RASA_API_TOKEN")
+  echo "Rasa's HTTP API is on; every call needs ?token=<RASA_API_TOKEN>."
+fi
+"$rasa" run --port "$RASA_PORT" --credentials credentials.yml --endpoints endpoints.yml "${api_flags[@]}"
