@@ -13,7 +13,7 @@ PYTHON310 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.10*/bin/python3.10
 SETUP_STAMP := $(VENV)/.setup-done
 TRAIN_INPUTS := config.yml $(shell find domain data -name '*.yml' 2>/dev/null)
 
-.PHONY: help setup train run run-cluster shell test validate clean soak
+.PHONY: help setup train run run-cluster shell test validate clean soak bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -89,3 +89,6 @@ trainer-report: setup ## Trainers: newest model vs the one before on the held-ou
 
 trainer-inbox: setup ## Trainers: label the customer messages the bot did not understand
 	$(PY) -m trainer inbox
+
+bench: train ## Speed benchmark against a stock `rasa init` bot (writes bench/results/, prints the table)
+	$(PY) -m bench
