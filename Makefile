@@ -90,5 +90,5 @@ trainer-report: setup ## Trainers: newest model vs the one before on the held-ou
 trainer-inbox: setup ## Trainers: label the customer messages the bot did not understand
 	$(PY) -m trainer inbox
 
-bench: train ## Speed benchmark against a stock `rasa init` bot (writes bench/results/, prints the table)
-	$(PY) -m bench
+bench: setup ## Speed benchmark against a stock `rasa init` bot, trains its own model (bench/results/, table, plot)
+	$(PY) -m bench $(BENCH_ARGS)

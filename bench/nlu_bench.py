@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import concurrent.futures
 import copy
 import json
 import subprocess
@@ -125,15 +126,19 @@ async def _macro_f1(model: Path, splits: Dict[str, Path]) -> Dict[str, float]:
 
 def run(workdir: Path, project: Path, our_model: Path) -> Dict[str, Any]:
     """Trains the okt and whitespace variants in ``project`` and scores all three."""
-    trained = {
-        name: train_nlu(project, name, config, workdir / f"train-nlu-{name}.log")
-        for name, config in variant_configs().items()
-    }
+    # Both variants train at once: their training time is no target, and on 2 cores two TensorFlow
+    # trainings side by side take less wall time than one after the other.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {
+            name: pool.submit(train_nlu, project, name, config, workdir / f"train-nlu-{name}.log")
+            for name, config in variant_configs().items()
+        }
+        trained = {name: future.result() for name, future in futures.items()}
     models = {"mecab": our_model, **{name: Path(info["model"]) for name, info in trained.items()}}
     scores = evaluate(models, holdout_splits(workdir), workdir / "nlu-evaluation.log")
     return {
         "macro_f1": scores,
-        "training": {name: {"seconds": info["seconds"]} for name, info in trained.items()},
+        "training_in_parallel": {name: {"seconds": info["seconds"]} for name, info in trained.items()},
         "margin_over_whitespace": {
             split: round(scores["mecab"][split] - scores["whitespace"][split], 4) for split in scores["mecab"]
         },

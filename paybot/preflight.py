@@ -103,6 +103,20 @@ def check_lock_store(settings: Settings) -> None:
         client.close()
 
 
+def check_workers(settings: Settings) -> None:
+    """Several Rasa workers (``SANIC_WORKERS``) need the Redis lock store.
+
+    Raises:
+        ServiceUnavailable: When more than one worker is asked for with the in-memory lock store, with
+            which Rasa would quietly run a single worker.
+    """
+    if settings.sanic_workers > 1 and settings.lock_store_type != "redis":
+        raise ServiceUnavailable(
+            f"SANIC_WORKERS={settings.sanic_workers} needs LOCK_STORE_TYPE=redis (and Redis at REDIS_HOST, "
+            f"REDIS_PORT): with the {settings.lock_store_type} lock store Rasa runs one worker"
+        )
+
+
 def _first_line(error: BaseException) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
@@ -111,7 +125,11 @@ def main(settings: Optional[Settings] = None) -> int:
     """Runs every check; prints one clear line per problem and returns the exit code."""
     settings = settings or get_settings()
     problems = []
-    for check in (lambda: check_tracker_store(settings.tracker_store_url), lambda: check_lock_store(settings)):
+    for check in (
+        lambda: check_tracker_store(settings.tracker_store_url),
+        lambda: check_lock_store(settings),
+        lambda: check_workers(settings),
+    ):
         try:
             check()
         except ServiceUnavailable as error:

@@ -84,6 +84,8 @@ class Settings:
     )
     # LOCK_STORE_TYPE, REDIS_HOST, REDIS_PORT: the conversation lock store (in_memory or redis).
     lock_store_type: str = field(default_factory=lambda: os.environ.get("LOCK_STORE_TYPE", "in_memory"))
+    # SANIC_WORKERS: Rasa server processes on one port; more than 1 needs the Redis lock store.
+    sanic_workers: int = field(default_factory=lambda: int(_env_float("SANIC_WORKERS", 1)))
     redis_host: str = field(default_factory=lambda: os.environ.get("REDIS_HOST", "127.0.0.1"))
     redis_port: int = field(default_factory=lambda: int(_env_float("REDIS_PORT", 6379)))
     # LOW_CONFIDENCE_THRESHOLD: below this NLU confidence a message counts as unclear.
