@@ -22,6 +22,14 @@ other conversation waits for it. This subclass stores exactly the same rows and 
   (``inspect.isabstract`` on each) to find the class for its type name: about 7% of the server's time.
   Here the SQL statements are built once per process (same rows, same order as Rasa's query) and the
   class per type name is looked up once per process.
+
+It also changes what happens when the database is lost while the bot runs. Rasa wraps every tracker
+store in a ``FailSafeTrackerStore`` that, when loading fails, hands out a *new, empty* conversation and,
+when saving fails, keeps the turn in memory: the customer silently starts over, and what they said in the
+meantime never reaches the database. :func:`install_strict_fail_safe` makes such an error log and reach the
+channel instead, which answers with the technical-error message (apology, phone number, hours); once the
+database is back, the conversation continues where it was. PostgreSQL connections are checked before use
+(``pool_pre_ping``), so connections broken by the outage are replaced instead of failing the next turn.
 """
 
 from __future__ import annotations
@@ -31,8 +39,14 @@ import json
 import logging
 from typing import Any, Dict, Iterable, List, Optional, Text, Type
 
+import rasa.core.agent
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import (
+    FailSafeTrackerStore,
+    SQLTrackerStore,
+    TrackerStore,
+    create_engine_kwargs,
+)
 from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
@@ -85,6 +99,36 @@ def _tune_sqlite_connection(connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+class ConversationStoreUnavailable(RuntimeError):
+    """The tracker store failed: the turn cannot be answered from the conversation, nor stored."""
+
+
+def _raise_unavailable(error: Exception) -> None:
+    """Logs a tracker store error and raises it on, instead of Rasa's silent in-memory fallback."""
+    first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    logger.error("The conversation store failed (%s: %s); the customer gets the technical-error answer.",
+                 type(error).__name__, first_line)
+    raise ConversationStoreUnavailable(first_line) from error
+
+
+class StrictFailSafeTrackerStore(FailSafeTrackerStore):
+    """Rasa's tracker store wrapper with errors raised to the channel instead of a fresh conversation."""
+
+    def __init__(
+        self,
+        tracker_store: TrackerStore,
+        on_tracker_store_error: Optional[Any] = None,
+        fallback_tracker_store: Optional[TrackerStore] = None,
+    ) -> None:
+        """Wraps ``tracker_store`` like Rasa's class; store errors are logged and raised."""
+        super().__init__(tracker_store, on_tracker_store_error or _raise_unavailable, fallback_tracker_store)
+
+
+def install_strict_fail_safe() -> None:
+    """Makes the Rasa agent wrap its tracker store in :class:`StrictFailSafeTrackerStore` (idempotent)."""
+    rasa.core.agent.FailSafeTrackerStore = StrictFailSafeTrackerStore  # type: ignore[misc]
+
+
 class ConversationStore(SQLTrackerStore):
     """Rasa's SQL tracker store with the per-message savings described in the module docstring."""
 
@@ -102,6 +146,12 @@ class ConversationStore(SQLTrackerStore):
                 url, poolclass=QueuePool, connect_args={"check_same_thread": False}
             )
             sa.event.listen(self.engine, "connect", _tune_sqlite_connection)
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        elif url.get_backend_name() == "postgresql":
+            # Same pool as Rasa's, with every connection checked before use: after a database
+            # restart or network loss the pooled connections are dead, and would fail one turn each.
+            self.engine.dispose()
+            self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     def _statements(self) -> Dict[bool, Any]:

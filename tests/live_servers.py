@@ -167,13 +167,36 @@ class LiveCluster:
         return response.json()
 
 
+POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
 @contextmanager
-def live_cluster(workdir: Path, servers: int = 2) -> Iterator[LiveCluster]:
-    """Runs the action server and ``servers`` Rasa servers on a fresh PostgreSQL database and Redis."""
+def fresh_postgres_database() -> Iterator[str]:
+    """The name of a new, empty PostgreSQL database, dropped when the block ends."""
     import sqlalchemy as sa
 
     database = f"paybot_test_{os.getpid()}_{free_port()}"
-    database_url = f"postgresql://postgres@127.0.0.1:5432/{database}"
+    engine = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.text(f'CREATE DATABASE "{database}"'))
+        yield database
+    finally:
+        with engine.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        engine.dispose()
+
+
+@contextmanager
+def live_cluster(workdir: Path, servers: int = 2) -> Iterator[LiveCluster]:
+    """Runs the action server and ``servers`` Rasa servers on a fresh PostgreSQL database and Redis."""
+    with fresh_postgres_database() as database:
+        with _live_cluster(workdir, servers, f"postgresql://postgres@127.0.0.1:5432/{database}") as cluster:
+            yield cluster
+
+
+@contextmanager
+def _live_cluster(workdir: Path, servers: int, database_url: str) -> Iterator[LiveCluster]:
     action_port = free_port()
     env = environment_with_defaults()
     env.update(
@@ -208,7 +231,3 @@ def live_cluster(workdir: Path, servers: int = 2) -> Iterator[LiveCluster]:
     finally:
         for process in processes:
             _stop(process)
-        engine = sa.create_engine("postgresql://postgres@127.0.0.1:5432/postgres", isolation_level="AUTOCOMMIT")
-        with engine.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{database}"'))
-        engine.dispose()
