@@ -117,14 +117,14 @@ class AllowedOriginsSocketIOInput(SocketIOInput):
 
         async def handle_message(sid: Text, data: Any = None) -> None:
             data = data if isinstance(data, dict) else {}
+            sender_id = sid
             if self.session_persistence:
                 session_id = data.get("session_id")
-                if not isinstance(session_id, str) or not session_id.strip():
-                    logger.warning("socket.io message without a session id from %s; ignored.", sid)
-                    return
-                sender_id = session_id
-            else:
-                sender_id = sid
+                if isinstance(session_id, str) and session_id.strip():
+                    sender_id = session_id
+                else:
+                    # Rasa drops such a message silently; it is answered in its socket's own conversation.
+                    logger.warning("socket.io message without a session id from %s; answered on the socket.", sid)
             raw = data.get("message")
             prepared = prepare_message(raw if isinstance(raw, str) else "")
             output = _CountingSocketIOOutput(sio, self.bot_message_evt)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from typing import Any, List
+from typing import Any, Callable, List
 
+import pytest
 import socketio
 
 from paybot.guide import load_guide
@@ -41,7 +42,8 @@ async def conversation(bot: LiveBot, session_id: str, payloads: List[Any], expec
                 break
             await asyncio.sleep(0.1)
     finally:
-        await client.disconnect()
+        # abort: a polite disconnect over long-polling waits for the pending poll, up to the 25 s ping.
+        await client.eio.disconnect(abort=True)
     return received
 
 
@@ -52,6 +54,42 @@ def test_unreadable_payloads_get_a_polite_reply(bot: LiveBot) -> None:
                 {"session_id": session, "message": 42}, {"session_id": session, "message": "  \x00 "}]
     replies = asyncio.run(conversation(bot, session, payloads, expected_replies=4))
     assert replies == [load_guide().message("empty_message")] * 4
+
+
+def _answered(replies: List[str]) -> bool:
+    """A real answer from the bot: something said, and not the technical-error apology."""
+    apology = load_guide().message("technical_error").splitlines()[0]
+    return bool(replies) and all(reply.strip() for reply in replies) and not any(apology in r for r in replies)
+
+
+ODD_MESSAGES = {
+    "100 kB of text": ("환불" * 50_000, lambda replies: replies[0].startswith("메시지가 너무 길어요")),
+    "emoji with joiners": ("👩‍👩‍👧‍👦🏳️‍🌈결제가안돼요ㅠㅠ", _answered),
+    "HTML and script": ("<script>alert('x')</script><img src=x onerror=alert(1)> 환불 언제 돼요?", _answered),
+    "a lone surrogate": ("\ud800결제 실패했어요", _answered),
+    "English and an amount": ("payment fail 3만원 ㅠ", _answered),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ODD_MESSAGES))
+def test_odd_messages_get_a_controlled_reply(bot: LiveBot, case: str) -> None:
+    """Messy and hostile text: a polite refusal (too long) or a real answer, never silence or an apology."""
+    message, acceptable = ODD_MESSAGES[case]
+    session = f"socket-odd-{sorted(ODD_MESSAGES).index(case)}"
+    replies = asyncio.run(conversation(bot, session, [{"session_id": session, "message": message}], 1))
+    assert acceptable(replies), f"{case}: {replies!r}"
+
+
+@pytest.mark.parametrize(
+    "payload",
+    ["결제가 안 돼요", ["결제가 안 돼요"], {"message": "결제가 안 돼요"}, {"session_id": 7, "message": "결제 오류"},
+     {"session_id": "socket-malformed", "message": "결제가 안 돼요", "metadata": "{broken"}],
+    ids=["a bare string", "a list", "no session id", "a numeric session id", "broken metadata"],
+)
+def test_malformed_payloads_are_still_answered(bot: LiveBot, payload: Any) -> None:
+    """Payloads a broken page might send: answered on the socket, never dropped in silence."""
+    replies = asyncio.run(conversation(bot, "socket-malformed", [payload], 1))
+    assert replies and all(reply.strip() for reply in replies), replies
 
 
 def test_personal_data_is_masked_before_it_is_kept(bot: LiveBot) -> None:
