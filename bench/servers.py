@@ -1,9 +1,8 @@
 """Starts the bots the benchmark measures: ours (action server + one or more Rasa servers) and stock.
 
-Unlike ``tests/live_servers.py`` these take the model to serve as an argument (the benchmark serves the
-model its training step has just built), start every process at once so that start-up is measured as
-a customer would see it (from launch to the first correct answer), and expose the process ids for
-resident memory and py-spy.
+Same commands and settings as the tests' live bot (:mod:`paybot.launch`), but every process starts at
+once, so that start-up is measured as a customer would see it (from launch to the first correct
+answer), and the process ids are exposed for resident memory and py-spy.
 """
 
 from __future__ import annotations
@@ -11,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import socket
 import subprocess
 import time
 import uuid
@@ -23,7 +21,7 @@ import requests
 
 from bench import PROJECT_ROOT, RASA
 from bench.measure import children, cpu_seconds, memory_mb
-from paybot.settings import environment_with_defaults
+from paybot.launch import action_server_command, bot_environment, free_port, rasa_server_command, stop_process
 
 logger = logging.getLogger(__name__)
 
@@ -33,23 +31,6 @@ START_TIMEOUT_S = 240
 PAYBOT_PROBE = "고객센터 전화번호 알려주세요"
 PAYBOT_PROBE_EXPECTS = "1577-1940"
 STOCK_PROBE = "hello"
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 @dataclass
@@ -114,7 +95,7 @@ class RunningBot:
     def stop(self) -> None:
         """Stops every process (Rasa servers first, the action server last)."""
         for role in sorted(self.processes, key=lambda name: name == "actions"):
-            _stop(self.processes[role])
+            stop_process(self.processes[role])
 
 
 def _popen(args: List[str], cwd: Path, env: Dict[str, str], log: Path) -> subprocess.Popen:
@@ -146,33 +127,13 @@ def paybot(
     """
     workdir.mkdir(parents=True, exist_ok=True)
     action_port = free_port()
-    tracker_db = workdir / "tracker.db"
-    env = environment_with_defaults()
-    env.update(
-        {
-            "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
-            "TRACKER_DB": str(tracker_db),
-            "TRACKER_STORE_URL": f"sqlite:///{tracker_db}",
-            "LOCK_STORE_TYPE": "in_memory",
-            "RASA_TELEMETRY_ENABLED": "false",
-        }
-    )
-    env.update(extra_env or {})
+    env = bot_environment(action_port, workdir / "tracker.db", extra_env)
     ports = [free_port() for _ in range(rasa_servers)]
     launched_at = time.monotonic()
-    processes = {
-        "actions": _popen(
-            [str(RASA), "run", "actions", "--actions", "actions", "--port", str(action_port)],
-            project_root, env, workdir / "actions.log",
-        )
-    }
+    processes = {"actions": _popen(action_server_command(action_port), project_root, env, workdir / "actions.log")}
     for index, port in enumerate(ports):
         role = "rasa" if rasa_servers == 1 else f"rasa-{index}"
-        processes[role] = _popen(
-            [str(RASA), "run", "--model", str(model), "--port", str(port),
-             "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"],
-            project_root, env, workdir / f"{role}.log",
-        )
+        processes[role] = _popen(rasa_server_command(model, port), project_root, env, workdir / f"{role}.log")
     bot = RunningBot(
         name="paybot",
         webhook_urls=[f"http://127.0.0.1:{port}/webhooks/rest/webhook" for port in ports],

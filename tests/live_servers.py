@@ -3,28 +3,25 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional
-from contextlib import contextmanager
 
 import requests
 
-from paybot.settings import environment_with_defaults
+from paybot.launch import (
+    PROJECT_ROOT,
+    action_server_command,
+    bot_environment,
+    free_port,
+    rasa_server_command,
+    stop_process,
+)
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-RASA = PROJECT_ROOT / ".venv" / "bin" / "rasa"
 START_TIMEOUT_S = 180
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def newest_model() -> Path:
@@ -52,17 +49,15 @@ def _wait_for(url: str, process: subprocess.Popen, log: Path) -> None:
 def _start_actions(port: int, env: Dict[str, str], log: Path) -> subprocess.Popen:
     """Starts the action server (rasa-sdk) on ``port``, appending to ``log``."""
     return subprocess.Popen(
-        [str(RASA), "run", "actions", "--actions", "actions", "--port", str(port)],
-        cwd=PROJECT_ROOT, env=env, stdout=log.open("a"), stderr=subprocess.STDOUT,
+        action_server_command(port), cwd=PROJECT_ROOT, env=env, stdout=log.open("a"), stderr=subprocess.STDOUT
     )
 
 
-def _stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
+def _start_rasa(model: Path, port: int, env: Dict[str, str], log: Path) -> subprocess.Popen:
+    """Starts a Rasa server for ``model`` on ``port``, writing ``log``."""
+    return subprocess.Popen(
+        rasa_server_command(model, port), cwd=PROJECT_ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
+    )
 
 
 @dataclass
@@ -78,7 +73,7 @@ class LiveBot:
 
     def stop_action_server(self) -> None:
         """Stops the action server, as a crash would."""
-        _stop(self.actions)
+        stop_process(self.actions)
 
     def start_action_server(self) -> None:
         """Starts the action server again on the same port and waits for its /health."""
@@ -111,25 +106,10 @@ def live_bot(
     """
     rasa_port, action_port = free_port(), free_port()
     tracker_db = workdir / "tracker.db"
-    env = environment_with_defaults()
-    env.update(
-        {
-            "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
-            "TRACKER_DB": str(tracker_db),
-            "TRACKER_STORE_URL": f"sqlite:///{tracker_db}",
-            "LOCK_STORE_TYPE": "in_memory",
-            "RASA_TELEMETRY_ENABLED": "false",
-            "GUIDE_PATH": env.get("GUIDE_PATH", str(PROJECT_ROOT / "content" / "guide.yml")),
-        }
-    )
-    env.update(extra_env or {})
+    env = bot_environment(action_port, tracker_db, extra_env)
     action_log, rasa_log = workdir / "actions.log", workdir / "rasa.log"
     actions = _start_actions(action_port, env, action_log)
-    rasa = subprocess.Popen(
-        [str(RASA), "run", "--model", str(model or newest_model()), "--port", str(rasa_port),
-         "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"],
-        cwd=PROJECT_ROOT, env=env, stdout=rasa_log.open("w"), stderr=subprocess.STDOUT,
-    )
+    rasa = _start_rasa(model or newest_model(), rasa_port, env, rasa_log)
     try:
         _wait_for(f"http://127.0.0.1:{action_port}/health", actions, action_log)
         _wait_for(f"http://127.0.0.1:{rasa_port}/", rasa, rasa_log)
@@ -139,8 +119,8 @@ def live_bot(
         yield running
         actions = running.actions
     finally:
-        _stop(rasa)
-        _stop(actions)
+        stop_process(rasa)
+        stop_process(actions)
 
 
 @dataclass
@@ -198,18 +178,13 @@ def live_cluster(workdir: Path, servers: int = 2) -> Iterator[LiveCluster]:
 @contextmanager
 def _live_cluster(workdir: Path, servers: int, database_url: str) -> Iterator[LiveCluster]:
     action_port = free_port()
-    env = environment_with_defaults()
-    env.update(
-        {
-            "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
-            "TRACKER_STORE_URL": database_url,
-            "LOCK_STORE_TYPE": "redis",
-            "REDIS_HOST": "127.0.0.1",
-            "REDIS_PORT": "6379",
-            "REDIS_DB": "3",
-            "RASA_TELEMETRY_ENABLED": "false",
-        }
-    )
+    env = bot_environment(action_port, workdir / "unused.db", {
+        "TRACKER_STORE_URL": database_url,
+        "LOCK_STORE_TYPE": "redis",
+        "REDIS_HOST": "127.0.0.1",
+        "REDIS_PORT": "6379",
+        "REDIS_DB": "3",
+    })
     subprocess.run([str(PROJECT_ROOT / ".venv" / "bin" / "python"), "-m", "paybot.preflight"],
                    cwd=PROJECT_ROOT, env=env, check=True)
     processes = [_start_actions(action_port, env, workdir / "actions.log")]
@@ -219,15 +194,11 @@ def _live_cluster(workdir: Path, servers: int, database_url: str) -> Iterator[Li
         for index in range(servers):
             port = free_port()
             log = workdir / f"rasa-{index}.log"
-            processes.append(subprocess.Popen(
-                [str(RASA), "run", "--model", str(newest_model()), "--port", str(port),
-                 "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"],
-                cwd=PROJECT_ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
-            ))
+            processes.append(_start_rasa(newest_model(), port, env, log))
             urls.append((f"http://127.0.0.1:{port}", processes[-1], log))
         for url, process, log in urls:
             _wait_for(f"{url}/", process, log)
         yield LiveCluster([url for url, _, _ in urls], database_url, [process for _, process, _ in urls])
     finally:
         for process in processes:
-            _stop(process)
+            stop_process(process)
