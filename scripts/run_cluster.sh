@@ -29,4 +29,8 @@ Conversations: ${TRACKER_STORE_URL}; locks: Redis ${REDIS_HOST}:${REDIS_PORT}. A
 message of any conversation; put a load balancer (or the web page's socket.io URL) in front of them.
 Stop with Ctrl-C.
 TXT
-wait -n
+# A server that dies leaves the others serving (as behind a load balancer); Ctrl-C stops them all.
+while [ -n "$(jobs -rp)" ]; do
+  if wait -n; then status=0; else status=$?; fi
+  echo "A cluster process exited (status $status); the others keep serving. Logs: logs/" >&2
+done
