@@ -9,11 +9,14 @@ Same URL and reply format as Rasa's own ``rest`` channel (``POST /webhooks/rest/
 - empty and over-long messages get a polite reply without running the bot;
 - personal data is masked before Rasa sees the text (see :mod:`channels.guard`);
 - when the bot fails or says nothing, the customer gets the technical-error answer with the phone
-  number instead of an empty list.
+  number instead of an empty list;
+- replies are UTF-8 JSON with the Korean as it is (Rasa's escape every non-ASCII character),
+  so they read in curl and in logs.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple
@@ -27,6 +30,9 @@ from channels.guard import finish_replies, prepare_message
 
 logger = logging.getLogger(__name__)
 
+# JSON with non-ASCII characters as they are (the body is UTF-8).
+_dumps = functools.partial(json.dumps, ensure_ascii=False)
+
 # Longest sender id accepted; Rasa's SQL tracker store keeps sender ids in a 255-character column.
 MAX_SENDER_ID_CHARS = 128
 
@@ -36,7 +42,7 @@ class BadRequest(ValueError):
 
 
 def _error(message: str, status: int = 400) -> HTTPResponse:
-    return response.json({"error": message}, status=status)
+    return response.json({"error": message}, status=status, dumps=_dumps)
 
 
 def parse_rest_body(body: bytes) -> Tuple[Text, Text, Optional[Dict[Text, Any]]]:
@@ -104,6 +110,6 @@ class SafeRestInput(InputChannel):
                 except Exception:  # noqa: BLE001 - the customer must get an answer whatever failed
                     logger.exception("The bot failed on a REST message from sender %s.", sender)
             replies = finish_replies(prepared, collector.messages)
-            return response.json([{"recipient_id": sender, **reply} for reply in replies])
+            return response.json([{"recipient_id": sender, **reply} for reply in replies], dumps=_dumps)
 
         return webhook

@@ -89,3 +89,12 @@ def test_personal_data_is_masked_everywhere_it_is_kept(bot: LiveBot, tmp_path: A
     for secret in secrets:
         assert secret not in stored
         assert secret not in logs
+
+
+def test_replies_are_readable_utf8_json(bot: LiveBot) -> None:
+    """The reply body carries the Korean as UTF-8 text (readable in curl), not \\uXXXX escapes."""
+    reply = post_raw(bot, '{"sender": "rest-utf8", "message": "상담원 연결해 주세요"}'.encode())
+    assert reply.status_code == 200
+    assert "1577-1940".encode() in reply.content and "상담원".encode() in reply.content
+    assert b"\\u" not in reply.content
+    assert reply.headers["content-type"].startswith("application/json")
