@@ -11,7 +11,8 @@ RASA := $(VENV)/bin/rasa
 # python3.10 may live only in pyenv on these machines; find it without relying on the shim's global version.
 PYTHON310 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.10*/bin/python3.10) $(shell command -v python3.10))
 SETUP_STAMP := $(VENV)/.setup-done
-TRAIN_INPUTS := config.yml $(shell find domain data -name '*.yml' 2>/dev/null)
+# The NLU components' code is part of the model too.
+TRAIN_INPUTS := config.yml $(shell find domain data -name '*.yml' 2>/dev/null) $(wildcard korean_nlu/*.py)
 
 .PHONY: help setup train run run-cluster shell test validate clean soak bench
 

@@ -108,3 +108,13 @@ def test_interrupted_rating_answers_then_asks_again(bot: LiveBot) -> None:
     text = bot.texts(sender, "근데 상담 시간이 언제예요?")
     assert "오전 9시" in text
     assert "1점" in text
+
+
+def test_keyboard_mash_after_the_feedback_question_is_not_a_yes(bot: LiveBot) -> None:
+    """'ㅋㅌㅊㅍ' after '도움이 되셨나요?' gets the clarification, while the shorthand 'ㅇㅇ' is a yes."""
+    clarify = load_guide().message("clarify").splitlines()[0]
+    assert "도움이 되셨나요" in bot.texts("rest-mash", "결제가 안 돼요")
+    assert clarify in bot.texts("rest-mash", "ㅋㅌㅊㅍ")
+    assert "도움이 되셨나요" in bot.texts("rest-shorthand", "결제가 안 돼요")
+    yes = bot.texts("rest-shorthand", "ㅇㅇ")
+    assert yes and clarify not in yes
