@@ -26,6 +26,8 @@ from bench.measure import load_average
 
 logger = logging.getLogger("bench")
 TOPICS = ("tokenizer", "training", "nlu", "e2e")
+# The concurrency levels of the full sweep (the README's plot).
+DEFAULT_LEVELS = "1,5,10,20"
 
 
 def _newest_model() -> Path:
@@ -55,7 +57,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--only", default=",".join(TOPICS), help=f"comma-separated topics of {TOPICS}")
     parser.add_argument("--model", help="serve and score this model instead of training one ('newest')")
     parser.add_argument("--stock", type=Path, help="reuse this stock rasa init project")
-    parser.add_argument("--levels", default="1,5,10,20", help="concurrent users to measure")
+    parser.add_argument("--levels", default=DEFAULT_LEVELS, help="concurrent users to measure")
     parser.add_argument("--repeats", type=int, default=2, help="runs of the 1- and 20-user levels")
     parser.add_argument("--no-two-workers", action="store_true", help="skip the two-worker Redis variant")
     parser.add_argument("--profile", action="store_true", help="record py-spy profiles of our servers")
@@ -116,14 +118,16 @@ def main(argv: Optional[List[str]] = None) -> int:
     results["meta"]["model"] = str(our_model) if our_model else None
 
     saved = report.write_json(results)
+    # The README's plot is the full default sweep; a partial run draws its own beside its results.
+    plot_path = PLOT_PATH if args.levels == DEFAULT_LEVELS else RESULTS_DIR / PLOT_PATH.name
     if "e2e" in results:
-        report.plot(results["e2e"])
+        report.plot(results["e2e"], plot_path)
     print()
     print(report.format_table(report.rows(results)))
     meta = results["meta"]
     print(f"\n{meta['seconds']:.0f} s; load average {meta['load_average_at_start']} at start, "
           f"{meta['load_average_at_end']} at end; results {saved.relative_to(PROJECT_ROOT)}"
-          + (f"; plot {PLOT_PATH.relative_to(PROJECT_ROOT)}" if "e2e" in results else ""))
+          + (f"; plot {plot_path.relative_to(PROJECT_ROOT)}" if "e2e" in results else ""))
     return 0
 
 
