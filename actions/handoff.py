@@ -24,6 +24,7 @@ from actions.constants import (
     WHEN,
 )
 from paybot.case_summary import SKIPPED, prefill_feature, summary_values
+from paybot.operator_chat import chat_handoff_line
 
 # Longest answer kept for one case question; the summary is read aloud, not an essay.
 MAX_CASE_ANSWER_CHARS = 200
@@ -33,7 +34,8 @@ class ActionHandoff(GuideAction):
     """Gives the phone number and agent status at once, then offers to prepare a case summary.
 
     A fraud report gets the guide's urgent answer with its safety steps; a request for a person
-    gets the request_human answer; an unresolved problem gets the hand-off message.
+    gets the request_human answer, ending with how this chat can (Kakao's operator button) or cannot
+    reach a person; an unresolved problem gets the hand-off message.
     """
 
     def name(self) -> Text:
@@ -46,7 +48,10 @@ class ActionHandoff(GuideAction):
         """Sends the hand-off and the case-summary offer."""
         guide = self.guide
         intent = latest_intent(tracker)
-        if intent in (REPORT_FRAUD, REQUEST_HUMAN):
+        if intent == REQUEST_HUMAN:
+            line = chat_handoff_line(tracker.get_latest_input_channel(), guide)
+            dispatcher.utter_message(text=f"{guide.answer(intent)}\n{line}")
+        elif intent == REPORT_FRAUD:
             dispatcher.utter_message(text=guide.answer(intent))
         else:
             dispatcher.utter_message(text=guide.message("handoff"))

@@ -41,6 +41,7 @@ from channels.guard import finish_replies, prepare_message
 from channels.kakao_models import MalformedRequest, SkillRequest, parse_skill_request
 from channels.kakao_render import EXTRA_PAYLOAD_KEY, ContactCard, render_answer, render_callback_wait
 from paybot.guide import load_guide
+from paybot.operator_chat import kakao_operator_offered
 from paybot.privacy import mask
 from paybot.settings import Settings, get_settings
 
@@ -430,7 +431,7 @@ class KakaoInput(InputChannel):
         """The phone card for hand-off answers; the operator button only while agents are working."""
         guide = load_guide()
         operator_label = None
-        if self._operator_button and guide.agent_status().is_open:
+        if kakao_operator_offered(guide, enabled=self._operator_button):
             topic = guide.topic("request_human")
             operator_label = topic.label if topic else None
         return ContactCard(

@@ -79,6 +79,8 @@ REQUIRED_MESSAGES: tuple[str, ...] = (
     "phone_card_title",
     "phone_button_label",
     "callback_wait",
+    "chat_handoff_phone_only",
+    "chat_handoff_kakao_operator",
 )
 
 # List sections of the guide, each also usable as a placeholder of the same name.
@@ -100,7 +102,8 @@ GUIDE_PLACEHOLDERS: frozenset[str] = frozenset(
 )
 # Placeholders the actions pass in for particular messages.
 CALLER_PLACEHOLDERS: frozenset[str] = frozenset(
-    {"next_open", "day_name", "when", "feature", "error", "error_code", "amount_text", "max_chars"}
+    {"next_open", "day_name", "when", "feature", "error", "error_code", "amount_text", "max_chars",
+     "operator_label"}
 )
 
 # Longest button title most chat channels show without cutting it.

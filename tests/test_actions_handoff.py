@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Dict, Optional
 
 import pytest
@@ -101,3 +102,30 @@ def test_case_answers_are_tidied(
     validator = ValidateCaseForm()
     tracker = make_tracker(value, "out_of_scope")
     assert validator.validate_case_when(value, dispatcher, tracker, domain) == {"case_when": expected}
+
+
+@pytest.mark.parametrize(
+    "channel, button, open_now, expected",
+    [
+        ("rest", "true", True, "chat_handoff_phone_only"),
+        ("kakao", "false", True, "chat_handoff_phone_only"),
+        ("kakao", "true", False, "chat_handoff_phone_only"),
+        ("kakao", "true", True, "chat_handoff_kakao_operator"),
+    ],
+)
+async def test_request_for_a_person_says_how_this_chat_reaches_one(
+    dispatcher: CollectingDispatcher, make_tracker: TrackerFactory, domain: Dict[str, Any], frozen_clock: Any,
+    monkeypatch: pytest.MonkeyPatch, channel: str, button: str, open_now: bool, expected: str,
+) -> None:
+    """On Kakao with the operator button shown, the answer points to it; everywhere else: phone only."""
+    monkeypatch.setenv("KAKAO_OPERATOR_BUTTON", button)
+    if not open_now:
+        frozen_clock(datetime(2026, 11, 25, 22, 30))  # a Wednesday night in Seoul
+    tracker = make_tracker("상담원 연결", "request_human")
+    tracker.events[-1]["input_channel"] = channel
+    await ActionHandoff().run(dispatcher, tracker, domain)
+
+    guide = load_guide()
+    last_line = dispatcher.messages[0]["text"].splitlines()[-1]
+    assert last_line == guide.message(expected, operator_label=guide.topic("request_human").label)
+    assert PHONE in dispatcher.messages[0]["text"]

@@ -439,6 +439,11 @@ def test_operator_button_only_while_agents_work(kakao_bot: LiveBot) -> None:
         assert bool(operator) == before
     if operator:
         assert operator[0]["label"] == guide.topic("request_human").label
+    label = guide.topic("request_human").label
+    said = "\n".join(texts(body))
+    if before == after:  # the words agree with the button: no "this chat cannot connect you" beside it
+        expected = "chat_handoff_kakao_operator" if operator else "chat_handoff_phone_only"
+        assert guide.message(expected, operator_label=label) in said
 
 
 @pytest.mark.parametrize(
