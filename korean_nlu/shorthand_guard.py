@@ -6,8 +6,9 @@ characters: "ㅋㅌㅊㅍ" came out as *affirm* (0.96), "ㅂㅈㄷㄱ" as *goodb
 "안내가 도움이 되셨나요?" that would close the customer's problem as solved.
 
 A *bare* message has no complete Hangul syllable, no Latin letter and no digit: only jamo (ㅇㅇ, ㅠㅠ),
-punctuation and emoji. Its *key* drops the whitespace and shortens every run of one character to two
-(ㅇㅇㅇ → ㅇㅇ, ㅋㅋㅋㅋ → ㅋㅋ). Training collects, per intent, the keys of its bare training examples.
+punctuation and emoji. Its *key* drops the whitespace and the decoration around jamo and emoji
+(punctuation, ~, ^: "ㅇㅇ!" and "ㄱㅅ^^" are ㅇㅇ and ㄱㅅ; a message of punctuation alone keeps it) and shortens
+every run of one character to two (ㅇㅇㅇ → ㅇㅇ, ㅋㅋㅋㅋ → ㅋㅋ). Training collects, per intent, the keys of its bare training examples.
 A bare message is *known* for the intent the classifier gave it when its key is one of that intent's keys
 or, for keys of two or more characters, when every pair of neighbouring characters occurs in that
 intent's keys (ㅂㅂㅇ is goodbye from ㅂㅂ and ㅂㅇ). Otherwise it gets intent confidence 0, so the
@@ -25,6 +26,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import unicodedata
 from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Set, Text, Tuple
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -43,11 +45,19 @@ _WORDS = re.compile(r"[\uac00-\ud7a3A-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\u
 _RUN = re.compile(r"(.)\1{2,}", re.DOTALL)
 
 
+def _is_decoration(character: Text) -> bool:
+    """Punctuation, ~ and ^, spaces, combining marks and joiners: what "ㅇㅇ!", "ㅇㅇ~", "ㄱㅅ^^" add to ㅇㅇ, ㄱㅅ."""
+    category = unicodedata.category(character)
+    return category[0] in "PZMC" or category in ("Sm", "Sk")
+
+
 def shorthand_key(text: Text) -> Optional[Text]:
     """The key of a bare message (see the module docstring), or None when the message has words."""
     if _WORDS.search(text):
         return None
-    key = _RUN.sub(r"\1\1", "".join(text.split()))
+    characters = "".join(text.split())
+    core = "".join(character for character in characters if not _is_decoration(character))
+    key = _RUN.sub(r"\1\1", core or characters)
     return key or None
 
 

@@ -111,10 +111,10 @@ def test_interrupted_rating_answers_then_asks_again(bot: LiveBot) -> None:
 
 
 def test_keyboard_mash_after_the_feedback_question_is_not_a_yes(bot: LiveBot) -> None:
-    """'ㅋㅌㅊㅍ' after '도움이 되셨나요?' gets the clarification, while the shorthand 'ㅇㅇ' is a yes."""
+    """'ㅋㅌㅊㅍ' after '도움이 되셨나요?' gets the clarification, while the shorthand 'ㅇㅇ!' is a yes."""
     clarify = load_guide().message("clarify").splitlines()[0]
     assert "도움이 되셨나요" in bot.texts("rest-mash", "결제가 안 돼요")
     assert clarify in bot.texts("rest-mash", "ㅋㅌㅊㅍ")
     assert "도움이 되셨나요" in bot.texts("rest-shorthand", "결제가 안 돼요")
-    yes = bot.texts("rest-shorthand", "ㅇㅇ")
+    yes = bot.texts("rest-shorthand", "ㅇㅇ!")
     assert yes and clarify not in yes

@@ -22,7 +22,8 @@ TRAINING = [("ㅇㅇ", "affirm"), ("ㅇㅇㅇ", "affirm"), ("ㅇㅋ", "affirm"),
 
 @pytest.mark.parametrize(
     "text, key",
-    [("ㅇㅇ", "ㅇㅇ"), ("ㅇ ㅇ", "ㅇㅇ"), ("ㅋㅋㅋㅋㅋ", "ㅋㅋ"), ("...", ".."), ("ㅠㅠ!!!", "ㅠㅠ!!"), ("👍", "👍"),
+    [("ㅇㅇ", "ㅇㅇ"), ("ㅇ ㅇ", "ㅇㅇ"), ("ㅋㅋㅋㅋㅋ", "ㅋㅋ"), ("...", ".."), ("ㅠㅠ!!!", "ㅠㅠ"), ("👍", "👍"),
+     ("ㅇㅇ~", "ㅇㅇ"), ("ㄱㅅ^^", "ㄱㅅ"), ("ㅇㅇ.", "ㅇㅇ"), ("❤️", "❤"), ("?!?!", "?!?!"),
      ("ㅇㅇ 해줘", None), ("ok", None), ("3만원", None), ("ＯＫ", None), ("/affirm", None), ("   ", None)],
 )
 def test_keys(text: str, key: str) -> None:
@@ -50,7 +51,7 @@ def classified(guard: ShorthandGuard, text: str, intent: str = "affirm", confide
 @pytest.mark.parametrize(
     "text, intent",
     [("ㅇㅇ", "affirm"), ("ㅇㅇㅇㅇ", "affirm"), ("ㅇ ㅇ", "affirm"), ("ㄱㅅ", "thank"), ("ㅁㄴㅇㄹ", "out_of_scope"),
-     ("ㅂㅂㅇ", "goodbye"), ("ㅇㅇㅋ", "affirm"), ("결제 ㅠㅠ", "affirm"), ("ㅋㅌㅊㅍ 결제요", "affirm"), ("ok ㅋㅋ", "affirm")],
+     ("ㅂㅂㅇ", "goodbye"), ("ㅇㅇㅋ", "affirm"), ("ㅇㅇ!", "affirm"), ("ㄱㅅ^^", "thank"), ("결제 ㅠㅠ", "affirm"), ("ㅋㅌㅊㅍ 결제요", "affirm"), ("ok ㅋㅋ", "affirm")],
 )
 def test_known_shorthand_and_words_keep_their_confidence(trained: ShorthandGuard, text: str, intent: str) -> None:
     """Shorthand the training data showed for the intent (or made of its pairs), and words, are left alone."""
