@@ -93,20 +93,21 @@ def _log(bot: LiveBot) -> str:
     return Path(bot.logs / "rasa.log").read_text(errors="replace")
 
 
-def test_database_lost_while_running(stores_bot: Tuple[LiveBot, TcpProxy, TcpProxy, str]) -> None:
-    """PostgreSQL gone mid-conversation: apology with the phone, error logged; back: the conversation goes on."""
-    bot, database, _, database_url = stores_bot
-    sender = "outage-database"
+def converse_through_an_outage(
+    bot: LiveBot, service: TcpProxy, database_url: str, sender: str, outage_turns: int, logged: str
+) -> None:
+    """A problem answered, ``service`` cut for ``outage_turns`` messages (each: a quick apology with the
+    phone, and ``logged`` in the log), restored: the hand-off after "아니요" shows the context was kept,
+    only the answered turns are stored and the conversation started once."""
     assert FEEDBACK_QUESTION in bot.texts(sender, PROBLEM)
-
-    database.cut()
+    service.cut()
     try:
-        for _ in range(2):  # the turn that meets the broken connections, and one that finds the port closed
+        for _ in range(outage_turns):
             text, waited = timed_texts(bot, sender, NO)
             assert_apology(text, waited)
-        assert "The conversation store failed" in _log(bot)
+        assert logged in _log(bot).lower()
     finally:
-        database.restore()
+        service.restore()
 
     text, _ = timed_texts(bot, sender, NO)
     assert PHONE in text and apology_line() not in text, f"the hand-off after '{NO}' needs the kept context: {text!r}"
@@ -114,21 +115,16 @@ def test_database_lost_while_running(stores_bot: Tuple[LiveBot, TcpProxy, TcpPro
     assert session_starts(database_url, sender) == 1, "the conversation was restarted"
 
 
+def test_database_lost_while_running(stores_bot: Tuple[LiveBot, TcpProxy, TcpProxy, str]) -> None:
+    """PostgreSQL gone mid-conversation: apology with the phone, error logged; back: the conversation goes on.
+
+    Two turns in the outage: one meets the broken pooled connections, the next finds the port closed.
+    """
+    bot, database, _, database_url = stores_bot
+    converse_through_an_outage(bot, database, database_url, "outage-database", 2, "the conversation store failed")
+
+
 def test_redis_lost_while_running(stores_bot: Tuple[LiveBot, TcpProxy, TcpProxy, str]) -> None:
     """Redis (the conversation locks) gone: apology with the phone; back: answers with the context kept."""
     bot, _, redis, database_url = stores_bot
-    sender = "outage-redis"
-    assert FEEDBACK_QUESTION in bot.texts(sender, PROBLEM)
-
-    redis.cut()
-    try:
-        text, waited = timed_texts(bot, sender, NO)
-        assert_apology(text, waited)
-        assert "redis" in _log(bot).lower()
-    finally:
-        redis.restore()
-
-    text, _ = timed_texts(bot, sender, NO)
-    assert PHONE in text and apology_line() not in text, f"the hand-off after '{NO}' needs the kept context: {text!r}"
-    assert stored_user_messages(database_url, sender) == [PROBLEM, NO]
-    assert session_starts(database_url, sender) == 1
+    converse_through_an_outage(bot, redis, database_url, "outage-redis", 1, "redis")
