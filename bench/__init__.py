@@ -4,7 +4,8 @@ Every figure is measured beside its baseline in the same run, because these mach
 noisy: the tokenizers beside Rasa's WhitespaceTokenizer, our NLU pipeline beside Rasa's default
 whitespace pipeline trained on the same data, and the running bot beside a stock ``rasa init`` bot
 started on the same machine. Results go to ``bench/results/*.json`` (git-ignored), the table to
-stdout, and the latency-vs-concurrency plot to ``docs/latency-vs-concurrency.png``.
+stdout, and the latency-vs-concurrency plot to ``docs/latency-vs-concurrency.png`` (the README's; a run
+with other ``--levels`` draws it into ``bench/results/`` instead).
 
 Modules, one per topic: :mod:`bench.tokenizer_bench`, :mod:`bench.nlu_bench`, :mod:`bench.e2e_bench`,
 :mod:`bench.startup_bench`, :mod:`bench.training_bench`, :mod:`bench.stock_bot`, :mod:`bench.report`;
