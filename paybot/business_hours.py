@@ -221,3 +221,9 @@ def format_korean_datetime(dt: datetime, timezone: str = SEOUL) -> str:
     local = to_local(dt, timezone)
     weekday = KOREAN_WEEKDAYS[local.weekday()]
     return f"{local.month}월 {local.day}일({weekday}) {format_korean_time(local.time())}"
+
+
+def agent_hours_text(hours: AgentHours) -> str:
+    """The agents' regular hours in words, e.g. "평일 오전 9시부터 오후 6시까지"."""
+    days = "평일" if tuple(hours.weekdays) == (0, 1, 2, 3, 4) else "·".join(KOREAN_WEEKDAYS[d] for d in hours.weekdays)
+    return f"{days} {format_korean_time(hours.open)}부터 {format_korean_time(hours.close)}까지"

@@ -34,11 +34,15 @@ import yaml
 from paybot.business_hours import (
     AgentHours,
     AgentStatus,
+    agent_hours_text,
     agent_status,
     format_korean_datetime,
+    format_korean_time,
     weekday_name,
 )
+from paybot.followups import Followup, FollowupIndex, parse_followups
 from paybot.settings import get_settings
+from paybot.time_voice import everyday_holiday_name
 
 logger = logging.getLogger(__name__)
 
@@ -61,26 +65,22 @@ REQUIRED_TOPICS: tuple[str, ...] = (
 
 # Templates the actions fill; each must be present under ``messages``.
 REQUIRED_MESSAGES: tuple[str, ...] = (
-    "agent_status_open",
-    "agent_status_closed",
-    "agent_status_limited",
-    "handoff",
-    "offer_case_summary",
-    "case_summary",
-    "case_unknown",
-    "unknown_error_code",
-    "clarify",
-    "fallback_handoff",
-    "amount_noted",
-    "sensitive_data_warning",
-    "empty_message",
-    "message_too_long",
-    "technical_error",
-    "phone_card_title",
-    "phone_button_label",
-    "callback_wait",
-    "chat_handoff_phone_only",
-    "chat_handoff_kakao_operator",
+    "agent_status_closed", "agent_status_limited", "agent_status_open", "amount_noted",
+    "anything_else", "ars_24h", "ask_comment", "ask_comment_again", "ask_rating",
+    "ask_rating_again", "ask_resolved", "asked_closed", "asked_limited", "asked_open",
+    "asked_unknown", "button_no_rating", "button_resolved_no", "button_resolved_yes", "button_skip",
+    "button_summary_no", "button_summary_yes", "callback_wait", "case_ask_again", "case_ask_error",
+    "case_ask_feature", "case_ask_when", "case_goodbye", "case_notes", "case_stopped",
+    "case_summary", "case_unknown", "chat_handoff_kakao_operator", "chat_handoff_phone_only",
+    "clarify", "comment_kept", "complaint_route", "detail_noted", "detail_noted_plain",
+    "detail_without_topic", "detail_without_topic_plain", "emergency_call_now", "emergency_calm",
+    "emergency_never_share", "emergency_police", "empty_message", "fallback_handoff",
+    "feedback_thanks", "frustration", "frustration_again", "glad_resolved", "goodbye", "greet",
+    "greet_again", "handoff", "i_am_a_bot", "message_too_long", "no_problem", "not_in_guide",
+    "offer_case_summary", "other_service", "phone_button_label", "phone_card_title", "phone_line",
+    "rating_refused", "repeat_instead", "sensitive_data_warning", "sorry_not_helped", "suggest",
+    "technical_error", "topic_again", "unknown_error_code", "urgent_off_hours", "weekend_note",
+    "you_are_welcome",
 )
 
 # List sections of the guide, each also usable as a placeholder of the same name.
@@ -98,12 +98,14 @@ LIST_SECTIONS: tuple[str, ...] = (
 
 # Placeholders the guide fills by itself in any template.
 GUIDE_PLACEHOLDERS: frozenset[str] = frozenset(
-    {"phone", "service_name", "hours_summary", "agent_status", *LIST_SECTIONS}
+    {"phone", "service_name", "hours_summary", "agent_status", "agent_hours", *LIST_SECTIONS,
+     *(f"{name}_inline" for name in LIST_SECTIONS)}
 )
 # Placeholders the actions pass in for particular messages.
 CALLER_PLACEHOLDERS: frozenset[str] = frozenset(
     {"next_open", "day_name", "when", "feature", "error", "error_code", "amount_text", "max_chars",
-     "operator_label"}
+     "operator_label", "until", "asked", "details", "other_service", "notes", "call_line",
+     "weekend_note", "topic"}
 )
 
 # Longest button title most chat channels show without cutting it.
@@ -144,12 +146,18 @@ class Topic:
         label: Short Korean button title (at most 14 characters).
         answer: The reply template; may contain placeholders such as ``{phone}``.
         ask_resolved: Whether the bot asks afterwards if the answer helped.
+        suggests_call: Whether the answer asks the customer to call, so the bot adds whether
+            agents are working at that moment.
+        urgent: Whether it is urgent (fraud, money sent wrongly): off agent hours the bot points to
+            the 24-hour automated line, and follow-ups stay on the emergency.
     """
 
     intent: str
     label: str
     answer: str
     ask_resolved: bool = False
+    suggests_call: bool = False
+    urgent: bool = False
 
 
 @dataclass(frozen=True)
@@ -172,6 +180,7 @@ class Guide:
     safety: tuple[str, ...]
     topics: Mapping[str, Topic] = field(default_factory=dict)
     messages: Mapping[str, str] = field(default_factory=dict)
+    followups: tuple[Followup, ...] = ()
 
     def topic(self, intent: str) -> Topic | None:
         """Returns the topic for ``intent``, or ``None`` when the guide has none."""
@@ -206,7 +215,9 @@ class Guide:
             logger.warning("Guide placeholder {%s} has no value; left as written.", name)
             return match.group(0)
 
-        return _PLACEHOLDER.sub(substitute, template)
+        rendered = _PLACEHOLDER.sub(substitute, template)
+        # A placeholder that rendered empty (a note that does not apply now) leaves no blank line.
+        return "\n".join(line for line in rendered.split("\n") if line.strip())
 
     def message(self, key: str, **values: Any) -> str:
         """Renders the ``messages`` template ``key``.
@@ -237,11 +248,11 @@ class Guide:
         status = self.agent_status(now)
         next_open = format_korean_datetime(status.next_open, self.hours.timezone)
         if status.state == "open":
-            key, values = "agent_status_open", {}
+            key, values = "agent_status_open", {"until": format_korean_time(self.hours.close)}
         elif status.state == "closed":
             key, values = "agent_status_closed", {"next_open": next_open}
         else:
-            day_name = status.holiday_name or weekday_name(status.now.date())
+            day_name = everyday_holiday_name(status.holiday_name) if status.holiday_name else weekday_name(status.now.date())
             key, values = "agent_status_limited", {"next_open": next_open, "day_name": day_name}
         # agent_status="" stops a template that names {agent_status} from recursing.
         return self.message(key, agent_status="", **values)
@@ -256,7 +267,18 @@ class Guide:
         topic = self.topic(intent)
         if topic is None:
             return None
-        return self.render(topic.answer, agent_status=self.agent_status_text(now))
+        limited_today = self.agent_status(now).state in ("weekend", "holiday")
+        return self.render(
+            topic.answer,
+            agent_status=self.agent_status_text(now),
+            # Said once: on a weekend or holiday the agent-status line already says it for today.
+            weekend_note="" if limited_today else self.message("weekend_note"),
+        )
+
+    @cached_property
+    def followup_index(self) -> FollowupIndex:
+        """The retrieval index over the follow-up questions, built once per loaded file."""
+        return FollowupIndex(self.followups)
 
     @property
     def labels(self) -> dict[str, str]:
@@ -270,6 +292,7 @@ class Guide:
             "phone": self.phone,
             "service_name": self.service_name,
             "hours_summary": self.hours_summary,
+            "agent_hours": agent_hours_text(self.hours),
         }
 
         def fill(item: str) -> str:
@@ -281,6 +304,7 @@ class Guide:
             if name != "steps"
         }
         lists["steps"] = "\n".join(f"{number}. {fill(item)}" for number, item in enumerate(self.steps, 1))
+        lists.update({f"{name}_inline": ", ".join(fill(item) for item in getattr(self, name)) for name in LIST_SECTIONS})
         return MappingProxyType({**scalars, **lists})
 
 
@@ -372,6 +396,7 @@ def _parse_guide(path: Path, raw: Any) -> Guide:
         **{name: reader.text_list(raw, name) for name in LIST_SECTIONS},
         topics=MappingProxyType(reader.topics(raw)),
         messages=MappingProxyType(reader.messages(raw)),
+        followups=reader.followups(raw),
     )
     _warn_unknown_placeholders(guide)
     return guide
@@ -489,16 +514,27 @@ class _Reader:
                 raise self.fail(
                     f"{prefix}.label", f"{label!r} is {len(label)} characters; at most {MAX_LABEL_CHARS}"
                 )
-            ask_resolved = entry.get("ask_resolved", False)
-            if not isinstance(ask_resolved, bool):
-                raise self.fail(f"{prefix}.ask_resolved", "must be true or false")
+            flags = {}
+            for flag in ("ask_resolved", "suggests_call", "urgent"):
+                flags[flag] = entry.get(flag, False)
+                if not isinstance(flags[flag], bool):
+                    raise self.fail(f"{prefix}.{flag}", "must be true or false")
             topics[str(intent)] = Topic(
-                intent=str(intent),
-                label=label,
-                answer=self.text(entry, "answer", prefix),
-                ask_resolved=ask_resolved,
+                intent=str(intent), label=label, answer=self.text(entry, "answer", prefix), **flags
             )
         return topics
+
+    def followups(self, raw: Mapping[str, Any]) -> tuple[Followup, ...]:
+        """Returns the follow-up questions and answers (optional section), checked against the topics."""
+        try:
+            return parse_followups(
+                raw.get("followups") or [],
+                str(self.path),
+                topics=set(raw.get("topics") or {}),
+                placeholders=GUIDE_PLACEHOLDERS - {"agent_status"},
+            )
+        except ValueError as exc:
+            raise GuideError(self.path, str(exc)) from exc
 
     def messages(self, raw: Mapping[str, Any]) -> dict[str, str]:
         """Returns the message templates, requiring every key in ``REQUIRED_MESSAGES``."""

@@ -109,6 +109,8 @@ class Settings:
     kakao_time_budget_s: float = field(
         default_factory=lambda: _env_float("KAKAO_TIME_BUDGET_S", 4.0)
     )
+    # PAYBOT_CLOCK_FILE: tests and demos only; a file with a Seoul local time taken as "now".
+    clock_file: str = field(default_factory=lambda: os.environ.get("PAYBOT_CLOCK_FILE", "").strip())
     # WEB_CHAT_PORT: the chat page's server (web/serve.py, `make run`) listens on 127.0.0.1 at this port.
     web_chat_port: int = field(default_factory=lambda: int(_env_float("WEB_CHAT_PORT", 8080)))
     # WEB_CHAT_SOCKET_URL: where the chat page's widget reaches Rasa's socket.io channel.

@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 import paybot.guide as guide_module
+from paybot.dialogue.replies import topic_answer
 from paybot.guide import (
     CALLER_PLACEHOLDERS,
     MAX_LABEL_CHARS,
@@ -234,7 +235,8 @@ def test_agent_status_text(guide: Guide, moment: str, key: str, must_contain: st
     template_start = guide.messages[key].split("{")[0]
     assert text.startswith(template_start)
     assert must_contain in text
-    assert text in (guide.answer("ask_hours", MOMENTS[moment]) or "")
+    hours_topic = guide.topic("ask_hours")
+    assert hours_topic is not None and text in topic_answer(guide, hours_topic, MOMENTS[moment])
 
 
 def test_weekend_status_names_next_monday(guide: Guide) -> None:

@@ -1,0 +1,113 @@
+"""Words that change how a message is read in context: questions, annoyance, emergency questions.
+
+These are recognition patterns over what the customer typed, not answers: every sentence the bot
+says comes from the guide. The NLU model names the topic; these cues tell, for instance, that
+"알려줘도 돼요?" after a phishing report asks whether to give a code away, or that "아 진짜" at a
+yes/no question is annoyance and not a yes.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+# A question: a question mark, or a Korean question ending or question word.
+_QUESTION = re.compile(
+    r"[?？]|(나요|까요|ㄹ까|을까|는지|은지|인지|가요|죠|어때|어떻게|어디|언제|얼마|몇|뭐|무엇|왜|누구|"
+    r"되나|돼요|되요|되죠|있어요|있나|없나|없어요|해요|하나요|가능|맞아요|맞나)\s*[.!~ㅠㅜ]*\s*$"
+    r"|어떻게|어디서|어디로|언제|얼마나|몇\s*번|몇\s*시|무슨|뭘|뭐가|뭔가요"
+)
+
+# Annoyance or a sigh: never a yes, whatever the model says.
+_ANNOYANCE = re.compile(
+    r"아\s*진짜|아\s*놔|아\s*씨|하\s*[.ㅡ…]+|하아+|ㅡㅡ|--+|;;|짜증|답답|장난|어이\s*없|어이가\s*없|미치|빡치|"
+    r"열\s*받|뭐야|뭐임|헐|ㅅㅂ|시발|씨발|젠장|개같|화나|화가|환장|돌겠|실망|최악|뭐하는|에휴|에효|한숨"
+)
+
+# Confusion ("모르겠어요", "뭔 말이에요"); only short messages count (see ``reading``).
+_CONFUSED = re.compile(r"모르겠|몰라|모름|뭔\s*말|무슨\s*말|이해가?\s*안|헷갈|뭐라는")
+
+# Asking whether to give a code, PIN or password to someone (usually a caller).
+_SECRET = re.compile(r"인증\s*번호|인증\s*코드|otp|비밀\s*번호|비번|pin|핀\s*번호|카드\s*번호|보안\s*카드|계좌\s*비밀", re.I)
+_GIVE = re.compile(r"알려|말해|불러|줘도|줘야|주면|보내|가르쳐|입력|눌러|적어|달래|달라|물어")
+
+# "Should I call now?" and the like.
+_CALL_NOW = re.compile(
+    r"(지금|바로|당장|빨리|얼른|새벽|밤).{0,8}(전화|연락|통화|신고)|(전화|연락|통화).{0,6}(하면|해야|할까|해도|돼|되)"
+)
+
+# Police, reporting, freezing or blocking an account or card.
+_POLICE_FREEZE = re.compile(r"경찰|신고|112|지급\s*정지|정지|막아|막을|막는|차단|동결|묶어|잠가|잠그")
+
+# Money sent to the wrong person, or a lost or stolen card: urgent, like fraud.
+_WRONG_RECIPIENT = re.compile(r"잘못\s*(보냈|보냄|송금|이체|입금)|다른\s*사람.{0,6}(보냈|송금|이체)|엉뚱한|착오\s*송금")
+_LOST_CARD = re.compile(r"(카드|폰|휴대폰|핸드폰).{0,6}(잃어버|분실|도난|도둑|훔쳐|없어졌)|분실\s*신고|도난\s*신고")
+
+# Other companies and apps: their questions belong to them, not to this service's support.
+_OTHER_SERVICES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("카카오뱅크", re.compile(r"카카오\s*뱅크|카뱅")),
+    ("카카오톡", re.compile(r"카카오\s*톡|카톡(?!\s*(으로|에서)?\s*(송금|결제|페이))")),
+    ("카카오T", re.compile(r"카카오\s*t\b|카카오\s*택시", re.I)),
+    ("토스", re.compile(r"토스")),
+    ("네이버페이", re.compile(r"네이버\s*페이|네이버")),
+    ("삼성페이", re.compile(r"삼성\s*페이")),
+    ("페이코", re.compile(r"페이코")),
+    ("쿠팡", re.compile(r"쿠팡")),
+    ("배달의민족", re.compile(r"배민|배달의\s*민족")),
+    ("통신사", re.compile(r"통신사|skt|kt\b|lg\s*u|유플러스", re.I)),
+)
+
+
+def _squeeze(text: str) -> str:
+    """The text lower-cased with runs of spaces collapsed."""
+    return " ".join((text or "").lower().split())
+
+
+def is_question(text: str) -> bool:
+    """True when the message reads as a question ("신분증도 필요해요?", "몇 번 눌러요")."""
+    return bool(_QUESTION.search(_squeeze(text)))
+
+
+def is_annoyed(text: str) -> bool:
+    """True for annoyance, swearing or a sigh ("아 진짜", "하 ㅡㅡ", "짜증나")."""
+    return bool(_ANNOYANCE.search(_squeeze(text)))
+
+
+def is_confused(text: str) -> bool:
+    """True for confusion words ("모르겠어요", "무슨 말인지")."""
+    return bool(_CONFUSED.search(_squeeze(text)))
+
+
+def asks_about_giving_secret(text: str) -> bool:
+    """True when the message is about giving a code, PIN, password or card number to someone."""
+    squeezed = _squeeze(text)
+    return bool(_SECRET.search(squeezed) and _GIVE.search(squeezed))
+
+
+def asks_to_call_now(text: str) -> bool:
+    """True for "지금 전화하면 돼요?", "바로 연락해야 하나요" and the like."""
+    return bool(_CALL_NOW.search(_squeeze(text)))
+
+
+def asks_police_or_freeze(text: str) -> bool:
+    """True for questions about the police, reporting, or freezing an account or card."""
+    return bool(_POLICE_FREEZE.search(_squeeze(text)))
+
+
+def is_wrong_recipient(text: str) -> bool:
+    """True when money went to the wrong person ("다른 사람한테 잘못 보냈어요")."""
+    return bool(_WRONG_RECIPIENT.search(_squeeze(text)))
+
+
+def is_lost_card(text: str) -> bool:
+    """True for a lost or stolen card or phone ("카드 잃어버렸어요", "폰 도난")."""
+    return bool(_LOST_CARD.search(_squeeze(text)))
+
+
+def other_service(text: str) -> Optional[str]:
+    """The other company or app the message is about ("카카오뱅크"), or ``None``."""
+    squeezed = _squeeze(text)
+    for name, pattern in _OTHER_SERVICES:
+        if pattern.search(squeezed):
+            return name
+    return None
