@@ -27,6 +27,12 @@ _ANNOYANCE = re.compile(
 # Confusion ("모르겠어요", "뭔 말이에요"); only short messages count (see ``reading``).
 _CONFUSED = re.compile(r"모르겠|몰라|모름|뭔\s*말|무슨\s*말|이해가?\s*안|헷갈|뭐라는")
 
+# A problem stated ("안 돼요", "실패", "오류"): a message with one is not a bare detail.
+_PROBLEM = re.compile(
+    r"안\s*(돼|되|됐|됨|들어|와|옴|나가|넘어)|못\s*(받|해|하|보내)|실패|오류|에러|error|거절|막혔|잠겼|잠김|멈췄|멈춤|"
+    r"튕|먹통|사라졌|빠져나|빠졌|안돼|안됨|이상해|문제", re.I
+)
+
 # Asking whether to give a code, PIN or password to someone (usually a caller).
 _SECRET = re.compile(r"인증\s*번호|인증\s*코드|otp|비밀\s*번호|비번|pin|핀\s*번호|카드\s*번호|보안\s*카드|계좌\s*비밀", re.I)
 _GIVE = re.compile(r"알려|말해|불러|줘도|줘야|주면|보내|가르쳐|입력|눌러|적어|달래|달라|물어")
@@ -76,6 +82,11 @@ def is_annoyed(text: str) -> bool:
 def is_confused(text: str) -> bool:
     """True for confusion words ("모르겠어요", "무슨 말인지")."""
     return bool(_CONFUSED.search(_squeeze(text)))
+
+
+def states_problem(text: str) -> bool:
+    """True when the message states a problem ("결제가 안 돼요", "송금 실패"), not only a detail."""
+    return bool(_PROBLEM.search(_squeeze(text)))
 
 
 def asks_about_giving_secret(text: str) -> bool:

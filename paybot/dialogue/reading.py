@@ -102,7 +102,7 @@ class Reading:
         """
         if self.intent == "inform":
             return True
-        if not self.details or self.question:
+        if not self.details or self.question or cues.states_problem(self.turn.text):
             return False
         if self.intent in (UNCLEAR, "affirm", "deny", "out_of_scope"):
             return True
