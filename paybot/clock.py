@@ -31,15 +31,20 @@ def parse_local_time(text: str, timezone: str = SEOUL) -> datetime | None:
     return None
 
 
+def frozen_now(timezone: str = SEOUL) -> datetime | None:
+    """The frozen moment when ``PAYBOT_CLOCK_FILE`` names a readable time, else ``None``."""
+    clock_file = get_settings().clock_file
+    if not clock_file:
+        return None
+    try:
+        frozen = parse_local_time(Path(clock_file).read_text(encoding="utf-8"), timezone)
+    except OSError:
+        frozen = None
+    if frozen is None:
+        logger.warning("PAYBOT_CLOCK_FILE %s holds no time like 2026-12-25 11:00; using the real clock.", clock_file)
+    return frozen
+
+
 def now(timezone: str = SEOUL) -> datetime:
     """Returns the current moment in ``timezone``, or the frozen one when ``PAYBOT_CLOCK_FILE`` is set."""
-    clock_file = get_settings().clock_file
-    if clock_file:
-        try:
-            frozen = parse_local_time(Path(clock_file).read_text(encoding="utf-8"), timezone)
-        except OSError:
-            frozen = None
-        if frozen is not None:
-            return frozen
-        logger.warning("PAYBOT_CLOCK_FILE %s holds no time like 2026-12-25 11:00; using the real clock.", clock_file)
-    return datetime.now(ZoneInfo(timezone))
+    return frozen_now(timezone) or datetime.now(ZoneInfo(timezone))

@@ -41,6 +41,7 @@ from paybot.business_hours import (
     weekday_name,
 )
 from paybot.followups import Followup, FollowupIndex, parse_followups
+from paybot.clock import frozen_now
 from paybot.settings import get_settings
 from paybot.time_voice import everyday_holiday_name
 
@@ -74,7 +75,7 @@ REQUIRED_MESSAGES: tuple[str, ...] = (
     "case_summary", "case_unknown", "chat_handoff_kakao_operator", "chat_handoff_phone_only",
     "clarify", "comment_kept", "complaint_route", "detail_noted", "detail_noted_plain",
     "detail_without_topic", "detail_without_topic_plain", "emergency_call_now", "emergency_calm",
-    "emergency_never_share", "emergency_police", "empty_message", "fallback_handoff",
+    "emergency_never_share", "emergency_police", "emergency_reminder", "empty_message", "fallback_handoff",
     "feedback_thanks", "frustration", "frustration_again", "glad_resolved", "goodbye", "greet",
     "greet_again", "handoff", "i_am_a_bot", "message_too_long", "no_problem", "not_in_guide",
     "offer_case_summary", "other_service", "phone_button_label", "phone_card_title", "phone_line",
@@ -236,8 +237,11 @@ class Guide:
         return self.render(template, **values)
 
     def agent_status(self, now: datetime | None = None) -> AgentStatus:
-        """Returns whether agents can be reached at ``now`` (naive = Seoul time, ``None`` = now)."""
-        return agent_status(self.hours, now)
+        """Returns whether agents can be reached at ``now`` (naive = Seoul time, ``None`` = now).
+
+        ``None`` means the real clock, or the frozen one of ``PAYBOT_CLOCK_FILE`` (tests, demos).
+        """
+        return agent_status(self.hours, now if now is not None else frozen_now(self.hours.timezone))
 
     def agent_status_text(self, now: datetime | None = None) -> str:
         """Returns the ``agent_status_*`` message that fits ``now``.

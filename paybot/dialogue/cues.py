@@ -45,8 +45,16 @@ _CALL_NOW = re.compile(
 # Police, reporting, freezing or blocking an account or card.
 _POLICE_FREEZE = re.compile(r"경찰|신고|112|지급\s*정지|정지|막아|막을|막는|차단|동결|묶어|잠가|잠그")
 
+# "It helped", said in words.
+_HELPED = re.compile(r"도움\s*(이\s*)?(됐|되었|돼요|되네|됨|되었어|많이)|해결\s*(됐|되었|됨|완료)|덕분에|잘\s*됐|됐어요|됐습니다")
+_NOT_HELPED = re.compile(r"안\s*(됐|되|돼)|못\s*(했|받)|아직|안됨|안돼")
+# Asking whether it is fine to give something away ("알려줘도 돼요?").
+_GIVE_PERMISSION = re.compile(r"(알려|말해|불러|가르쳐|보내|찍어|입력해)\s*(줘|주|드려|드리)?\s*(도|야|면)\s*(돼|되|하|괜찮|상관)")
+
 # Money sent to the wrong person, or a lost or stolen card: urgent, like fraud.
-_WRONG_RECIPIENT = re.compile(r"잘못\s*(보냈|보냄|송금|이체|입금)|다른\s*사람.{0,6}(보냈|송금|이체)|엉뚱한|착오\s*송금")
+_WRONG_RECIPIENT = re.compile(
+    r"잘못\s*(보냈|보냄|보내|송금|이체|입금|입력|눌러)|다른\s*사람|엉뚱한|착오\s*송금|모르는\s*사람(한테|에게)|계좌\s*번호.{0,6}틀"
+)
 _LOST_CARD = re.compile(r"(카드|폰|휴대폰|핸드폰).{0,6}(잃어버|분실|도난|도둑|훔쳐|없어졌)|분실\s*신고|도난\s*신고")
 
 # Other companies and apps: their questions belong to them, not to this service's support.
@@ -103,6 +111,17 @@ def asks_to_call_now(text: str) -> bool:
 def asks_police_or_freeze(text: str) -> bool:
     """True for questions about the police, reporting, or freezing an account or card."""
     return bool(_POLICE_FREEZE.search(_squeeze(text)))
+
+
+def says_it_helped(text: str) -> bool:
+    """True for "도움됐어요", "해결됐어요", "덕분에요" (and not "도움이 안 됐어요")."""
+    squeezed = _squeeze(text)
+    return bool(_HELPED.search(squeezed)) and not _NOT_HELPED.search(squeezed)
+
+
+def asks_permission_to_give(text: str) -> bool:
+    """True for "알려줘도 돼요?", "불러줘야 하나요" (about giving something away)."""
+    return bool(_GIVE_PERMISSION.search(_squeeze(text)))
 
 
 def is_wrong_recipient(text: str) -> bool:

@@ -58,7 +58,7 @@ from paybot.dialogue.state import (
 )
 from paybot.followups import Followup
 from paybot.guide import Guide
-from paybot.time_voice import parse_asked_time
+from paybot.time_voice import AskedTime, parse_asked_time
 
 # Intents whose questions may be about another time ("공휴일엔요?" after the hours answer).
 _TIME_TOPICS = frozenset({"ask_hours", "ask_contact", "request_human", "consultation_procedure"})
@@ -71,6 +71,8 @@ _EMERGENCY_TOPICS = frozenset({"report_fraud"})
 # Topic buttons under the greeting, and under a detail given before any topic.
 _GREETING_BUTTONS = ("payment_failure", "transfer_issue", "refund", "request_human")
 _PROBLEM_BUTTONS = ("payment_failure", "transfer_issue", "refund", "account_access")
+# A question of at most this many characters that names a time is about that time ("공휴일엔요?").
+_SHORT_TIME_QUESTION = 12
 # Stored answers longer than this are cut (the summary is read aloud).
 MAX_LAST_REPLY_CHARS = 2000
 
@@ -124,10 +126,11 @@ class _Bot:
         if topic.ask_resolved:
             outcome.messages.append(resolved_question(guide, _topic_followups(guide, intent)))
             slots[PENDING] = RESOLVED
-        urgent_case = intent in _EMERGENCY_TOPICS or cues.is_wrong_recipient(self.turn.text) or cues.is_lost_card(
-            self.turn.text
-        )
+        text = self.turn.text
+        urgent_case = topic.urgent or cues.is_wrong_recipient(text) or cues.is_lost_card(text)
         slots[EMERGENCY] = bool(urgent_case) or (self.context.emergency and intent in PROBLEM_TOPICS and intent != "refund")
+        if intent in GUIDE_QUESTIONS and self.context.topic in PROBLEM_TOPICS:
+            slots[TOPIC] = self.context.topic  # a question about the center keeps the problem in view
         outcome.set(**slots)
         if intent in ("request_human", "report_fraud"):
             forms.offer_case(self, outcome)
@@ -144,6 +147,13 @@ class _Bot:
             outcome.set(**{TOPIC: followup.topic})
         return outcome
 
+    def asked_time(self, asked: AskedTime) -> str:
+        """Whether agents answer at the time asked about, with the phone (and now, when the guide is silent)."""
+        line = asked_time_line(self.guide, asked, self.now)
+        if asked.kind == "lunch":
+            return f"{line}\n{self.guide.message('phone_line')}\n{self.call()}"
+        return f"{line}\n{self.guide.message('phone_line')}"
+
     def honest_gap(self) -> Outcome:
         """The guide does not say: the plain line, the phone and whether agents are in."""
         outcome = Outcome().say(f"{self.guide.message('not_in_guide')}\n{self.call(urgent=self.context.emergency)}")
@@ -155,14 +165,14 @@ class _Bot:
     def any_question(self) -> Optional[Outcome]:
         """Answers a question asked in the middle of something else, or ``None`` if it is none."""
         reading = self.reading
-        if reading.intent in GUIDE_QUESTIONS | {"request_human"} and reading.sure(0.7) and reading.intent != "give_feedback":
-            return Outcome().say(_topic_text(self, reading.intent))
         hit = reading.best_followup
         if hit and hit.score >= ANSWER_THRESHOLD:
             return self.answer_followup(hit.followup)
         asked = parse_asked_time(self.turn.text, self.now)
         if asked and reading.question:
-            return Outcome().say(f"{asked_time_line(self.guide, asked, self.now)}")
+            return Outcome().say(self.asked_time(asked))
+        if reading.intent in GUIDE_QUESTIONS | {"request_human"} and reading.sure(0.7) and reading.intent != "give_feedback":
+            return Outcome().say(_topic_text(self, reading.intent))
         if reading.question and reading.intent not in ("affirm", "deny"):
             return self.honest_gap()
         return None
@@ -196,7 +206,7 @@ def _emergency(bot: _Bot) -> Optional[Outcome]:
     if reading.intent in ("greet", "goodbye", "thank", "bot_challenge"):
         return None
     urgent_call = bot.call(urgent=True)
-    if cues.asks_about_giving_secret(text):
+    if cues.asks_about_giving_secret(text) or (cues.asks_permission_to_give(text) and not cues.asks_to_call_now(text)):
         return Outcome().say(f"{guide.message('emergency_never_share')}\n{urgent_call}")
     if cues.asks_police_or_freeze(text) and not cues.other_service(text):
         return Outcome().say(f"{guide.message('emergency_police')}\n{urgent_call}")
@@ -215,7 +225,7 @@ def _emergency(bot: _Bot) -> Optional[Outcome]:
         if reading.annoyed:
             lines.append(guide.message("emergency_calm"))
         lines += detail_lines(guide, bot.turn.entity(AMOUNT), bot.turn.entity(ERROR_CODE))
-        lines += [guide.message("emergency_call_now"), urgent_call]
+        lines += [guide.message("emergency_reminder"), urgent_call]
         outcome.say("\n".join(lines))
     _remember_details(bot, outcome)
     return outcome
@@ -237,13 +247,19 @@ def _general(bot: _Bot) -> Outcome:
     asked = parse_asked_time(text, bot.now)
     if asked and (
         intent in _TIME_TOPICS
-        or (context.topic in _TIME_TOPICS and intent in (UNCLEAR, "inform", "affirm", "deny", "out_of_scope"))
+        or (intent == UNCLEAR and turn_guess(bot) in _TIME_TOPICS)
+        or (intent in (UNCLEAR, "inform", "affirm", "deny", "out_of_scope") and reading.question
+            and (context.topic in _TIME_TOPICS or reading.compact_length <= _SHORT_TIME_QUESTION))
     ):
-        line = asked_time_line(guide, asked, bot.now)
-        return Outcome().say(f"{line}\n{guide.message('phone_line')}").set(**{TOPIC: "ask_hours"})
+        outcome = Outcome().say(bot.asked_time(asked))
+        return outcome if context.topic in PROBLEM_TOPICS else outcome.set(**{TOPIC: "ask_hours"})
 
-    if reading.annoyed and not (reading.switches_topic and reading.sure(0.9) and reading.compact_length > 12):
-        return _feelings(bot)
+    if reading.annoyed:
+        problem = _stated_problem(bot)
+        if problem:
+            return bot.answer_topic(problem)
+        if not (reading.switches_topic and reading.sure(0.9) and reading.compact_length > 12):
+            return _feelings(bot)
 
     small = _small_talk(bot)
     if small is not None:
@@ -266,11 +282,26 @@ def _general(bot: _Bot) -> Outcome:
         return bot.answer_topic(intent)
 
     if intent == "out_of_scope":
-        return Outcome().say(guide.answer("out_of_scope") or "").set(**{TOPIC: None, PENDING: None})
+        return Outcome().say(guide.answer("out_of_scope") or "")
 
     if context.topic and reading.question:
         return _keep_pending(bot, bot.honest_gap())
     return _clarify(bot)
+
+
+def turn_guess(bot: _Bot) -> str:
+    """The model's best intent even when it was unsure."""
+    return bot.turn.understood_intent
+
+
+def _stated_problem(bot: _Bot) -> Optional[str]:
+    """The problem topic an annoyed message also states ("결제 안돼서 미치겠어요"), if the model sees one."""
+    if not cues.states_problem(bot.turn.text):
+        return None
+    ranked = [(name, score) for name, score in bot.turn.ranking if name in PROBLEM_TOPICS and score >= 0.2]
+    if bot.reading.intent in PROBLEM_TOPICS:
+        return bot.reading.intent
+    return ranked[0][0] if ranked else None
 
 
 def _small_talk(bot: _Bot) -> Optional[Outcome]:

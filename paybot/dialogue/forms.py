@@ -12,6 +12,7 @@ import re
 from typing import TYPE_CHECKING, Dict, Optional
 
 from paybot.case_summary import prefill_feature, summary_values
+from paybot.dialogue import cues
 from paybot.dialogue.reading import HANDOFF_INTENTS, PROBLEM_TOPICS
 from paybot.dialogue.replies import rating_buttons, skip_button, yes_no_buttons
 from paybot.dialogue.state import (
@@ -65,7 +66,9 @@ def answer_pending(bot: "_Bot") -> Optional[Outcome]:
 def _is_yes(bot: "_Bot") -> bool:
     """A real yes: the model says affirm (or thanks) and the words carry no annoyance."""
     reading = bot.reading
-    return reading.intent in ("affirm", "thank") and not reading.annoyed and not reading.question
+    if reading.annoyed or reading.question:
+        return False
+    return reading.intent in ("affirm", "thank") or cues.says_it_helped(bot.turn.text)
 
 
 def _is_no(bot: "_Bot") -> bool:
@@ -80,7 +83,7 @@ def _ends_question(bot: "_Bot") -> bool:
         return True
     return (
         reading.intent in PROBLEM_TOPICS
-        and reading.sure(0.9)
+        and (reading.sure(0.9) or (reading.sure(0.7) and cues.states_problem(bot.turn.text)))
         and reading.compact_length >= _MIN_PROBLEM_CHARS
         and not reading.is_detail
     )
@@ -124,7 +127,7 @@ def _case_offer(bot: "_Bot") -> Optional[Outcome]:
 def _start_case(bot: "_Bot") -> Outcome:
     """Prefills the case with the time, method, error code and topic seen so far, and asks the rest."""
     context, guide = bot.context, bot.guide
-    topic = guide.topic(context.topic or "")
+    topic = guide.topic(context.topic or "") if context.topic in PROBLEM_TOPICS else None
     known = {
         CASE_WHEN: context.when,
         CASE_FEATURE: prefill_feature(topic.label if topic else None, context.method),
