@@ -321,3 +321,35 @@ def test_details_in_a_greeting_turn_without_topic_ask_which_problem(chat: Chat) 
     """A detail before any topic is kept and the customer is asked which problem it is."""
     reply = chat.say("3만원이요", "inform", entities=[("amount", 30000)])
     assert "30,000원" in reply.text and buttons(reply)
+
+
+def test_offering_a_password_to_the_bot_is_refused(chat: Chat) -> None:
+    """'제 비밀번호 알려드리면…' gets 'never send it here', not the account block again."""
+    chat.say("비번 변경하고 싶은데 어케해요", "account_access")
+    reply = chat.say("제 비밀번호 알려드리면 바꿔주실 수 있어요?", "account_access", 0.9)
+    assert "묻지 않아요" in reply.text
+
+
+def test_a_new_problem_during_the_case_questions_is_served(chat: Chat) -> None:
+    """A wrong transfer typed at a case question is answered as a transfer, not filed in the summary."""
+    chat.say("상담원 연결해줘", "request_human")
+    chat.say("네", "affirm")
+    reply = chat.say("아 잠깐만 지금 송금이 엉뚱한 사람한테 갔어요!!", "transfer_issue", 0.93)
+    assert "송금" in reply.text and "상담원에게 아래 내용" not in reply.text
+    assert chat.slots["topic"] == "transfer_issue" and chat.slots["emergency"] is True
+
+
+@pytest.mark.parametrize(
+    ("now", "message", "must"),
+    [
+        pytest.param(SUBSTITUTE, "오늘 쉬는날이에요?", "오늘(대체공휴일)", id="today-off"),
+        pytest.param(CHUSEOK, "연휴 끝나면 언제 상담돼요?", "9월 28일", id="after-the-holidays"),
+        pytest.param(SATURDAY, "주말에도 받아요?", "오늘(토요일)", id="weekend-asked-on-saturday"),
+    ],
+)
+def test_time_questions_about_today_and_after_a_break(guide: Guide, now: datetime, message: str, must: str) -> None:
+    """Questions about today are answered for today; after a break, from when agents are back."""
+    chat = Chat(guide, now)
+    chat.say("상담 시간 알려주세요", "ask_hours")
+    reply = chat.say(message, "ask_hours", 0.9)
+    assert must in reply.text

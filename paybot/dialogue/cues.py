@@ -30,8 +30,15 @@ _CONFUSED = re.compile(r"모르겠|몰라|모름|뭔\s*말|무슨\s*말|이해�
 # A problem stated ("안 돼요", "실패", "오류"): a message with one is not a bare detail.
 _PROBLEM = re.compile(
     r"안\s*(돼|되|됐|됨|들어|와|옴|나가|넘어)|못\s*(받|해|하|보내)|실패|오류|에러|error|거절|막혔|잠겼|잠김|멈췄|멈춤|"
-    r"튕|먹통|사라졌|빠져나|빠졌|안돼|안됨|이상해|문제", re.I
+    r"튕|먹통|사라졌|빠져나|빠졌|안돼|안됨|이상해|문제|잘못|취소|환불|하고\s*싶|해\s*주세요|해\s*줘|원해요|어떻게|급해|급합", re.I
 )
+
+# Offering something to the bot ("알려드리면", "보내도 돼요").
+_OFFER = re.compile(r"드리|드릴|줄게|줄께|주면|보내도|적어도|써도|입력해도|치면|보낼게")
+
+# The present moment, and the end of a break.
+_NOW = re.compile(r"지금|오늘|현재|당장")
+_AFTER_BREAK = re.compile(r"(끝나|지나|끝난|지난|풀리)(면|고|서|뒤|후)|이후|다음\s*(주|날)")
 
 # Asking whether to give a code, PIN or password to someone (usually a caller).
 _SECRET = re.compile(r"인증\s*번호|인증\s*코드|otp|비밀\s*번호|비번|pin|핀\s*번호|카드\s*번호|보안\s*카드|계좌\s*비밀", re.I)
@@ -95,6 +102,28 @@ def is_confused(text: str) -> bool:
 def states_problem(text: str) -> bool:
     """True when the message states a problem ("결제가 안 돼요", "송금 실패"), not only a detail."""
     return bool(_PROBLEM.search(_squeeze(text)))
+
+
+def offers_secret(text: str) -> bool:
+    """True when the customer offers to give the bot a password, PIN or card number ("비번 알려드리면")."""
+    squeezed = _squeeze(text)
+    return bool(_SECRET.search(squeezed) and _OFFER.search(squeezed))
+
+
+def asks_about_now(text: str) -> bool:
+    """True for a short "그럼 지금은요?" / "오늘은요?" about the present moment."""
+    squeezed = _squeeze(text)
+    return len(squeezed.replace(" ", "")) <= 12 and bool(_NOW.search(squeezed)) and is_question(text)
+
+
+def is_about_today(text: str) -> bool:
+    """True when the message says "오늘" or "지금" (about the present day)."""
+    return bool(_NOW.search(_squeeze(text)))
+
+
+def asks_after_a_break(text: str) -> bool:
+    """True for "연휴 끝나면요?", "주말 지나면 언제 돼요?"."""
+    return bool(_AFTER_BREAK.search(_squeeze(text)))
 
 
 def asks_about_giving_secret(text: str) -> bool:

@@ -40,6 +40,7 @@ from paybot.dialogue.replies import (
 )
 from paybot.dialogue.state import (
     AMOUNT,
+    CASE_SLOTS,
     EMERGENCY,
     ERROR_CODE,
     LAST_REPLY,
@@ -57,6 +58,7 @@ from paybot.dialogue.state import (
     Turn,
 )
 from paybot.followups import Followup
+from paybot.business_hours import format_korean_datetime
 from paybot.guide import Guide
 from paybot.time_voice import AskedTime, parse_asked_time
 
@@ -95,6 +97,8 @@ def respond(turn: Turn, context: Context, guide: Guide, now: datetime, chat_line
     reading = Reading(turn, context, guide)
     bot = _Bot(reading, guide, now, chat_line)
     outcome = forms.answer_pending(bot) or _emergency(bot) or _general(bot)
+    if context.pending not in (None, RESOLVED) and PENDING not in outcome.slots:
+        outcome.set(**{PENDING: None}, **{slot: None for slot in CASE_SLOTS})  # the question was left for another matter
     return _finish(bot, outcome)
 
 
@@ -131,6 +135,8 @@ class _Bot:
         slots[EMERGENCY] = bool(urgent_case) or (self.context.emergency and intent in PROBLEM_TOPICS and intent != "refund")
         if intent in GUIDE_QUESTIONS and self.context.topic in PROBLEM_TOPICS:
             slots[TOPIC] = self.context.topic  # a question about the center keeps the problem in view
+            if self.context.pending == RESOLVED:
+                slots[PENDING] = RESOLVED
         outcome.set(**slots)
         if intent in ("request_human", "report_fraud"):
             forms.offer_case(self, outcome)
@@ -149,7 +155,19 @@ class _Bot:
 
     def asked_time(self, asked: AskedTime) -> str:
         """Whether agents answer at the time asked about, with the phone (and now, when the guide is silent)."""
-        line = asked_time_line(self.guide, asked, self.now)
+        guide, text = self.guide, self.turn.text
+        status = guide.agent_status(self.now)
+        today_off = status.state in ("weekend", "holiday")
+        if asked.kind in ("weekend", "holiday") and cues.asks_after_a_break(text):
+            if status.is_open:
+                return f"{self.call()}\n{guide.message('phone_line')}"
+            next_open = format_korean_datetime(status.next_open, guide.hours.timezone)
+            return f"{guide.message('asked_after_break', next_open=next_open)}\n{guide.message('phone_line')}"
+        if (asked.kind in ("weekend", "holiday") and (today_off or cues.is_about_today(text))) or (
+            asked.kind == "day" and cues.is_about_today(text)
+        ):
+            return f"{self.call(ars=True)}\n{guide.message('phone_line')}"  # the customer asks about today
+        line = asked_time_line(guide, asked, self.now)
         if asked.kind == "lunch":
             return f"{line}\n{self.guide.message('phone_line')}\n{self.call()}"
         return f"{line}\n{self.guide.message('phone_line')}"
@@ -207,7 +225,9 @@ def _emergency(bot: _Bot) -> Optional[Outcome]:
         return None
     urgent_call = bot.call(urgent=True)
     if cues.asks_about_giving_secret(text) or (cues.asks_permission_to_give(text) and not cues.asks_to_call_now(text)):
-        return Outcome().say(f"{guide.message('emergency_never_share')}\n{urgent_call}")
+        said_before = bool(bot.context.last_reply) and guide.message("emergency_never_share") in (bot.context.last_reply or "")
+        key = "emergency_never_share_again" if said_before else "emergency_never_share"
+        return Outcome().say(f"{guide.message(key)}\n{urgent_call}")
     if cues.asks_police_or_freeze(text) and not cues.other_service(text):
         return Outcome().say(f"{guide.message('emergency_police')}\n{urgent_call}")
     if cues.asks_to_call_now(text):
@@ -242,7 +262,13 @@ def _general(bot: _Bot) -> Outcome:
 
     service = cues.other_service(text)
     if service and intent in _OTHER_SERVICE_INTENTS:
-        return Outcome().say(guide.message("other_service", other_service=service)).set(**{TOPIC: None})
+        return _keep_pending(bot, Outcome().say(guide.message("other_service", other_service=service)))
+
+    if cues.offers_secret(text):
+        return _keep_pending(bot, Outcome().say(guide.message("sensitive_data_warning")))
+
+    if cues.asks_about_now(text) and (context.topic in _TIME_TOPICS or intent in _TIME_TOPICS):
+        return Outcome().say(f"{bot.call(ars=True)}\n{guide.message('phone_line')}")
 
     asked = parse_asked_time(text, bot.now)
     if asked and (
@@ -279,6 +305,8 @@ def _general(bot: _Bot) -> Outcome:
     if intent in TOPIC_INTENTS:
         if intent == context.topic and context.last_reply:
             return _same_topic_again(bot)
+        if context.topic in PROBLEM_TOPICS and intent in GUIDE_QUESTIONS and reading.question and not reading.sure(0.95):
+            return _keep_pending(bot, bot.honest_gap())  # a narrower question about the problem, not about the center
         return bot.answer_topic(intent)
 
     if intent == "out_of_scope":
@@ -375,7 +403,7 @@ def _remember_details(bot: _Bot, outcome: Outcome) -> None:
 def _keep_pending(bot: _Bot, outcome: Outcome, ask_again: bool = False) -> Outcome:
     """Leaves "did it help?" open through a detail or a follow-up (and asks it again after a detail)."""
     if bot.context.pending == RESOLVED and PENDING not in outcome.slots:
-        if ask_again:
+        if ask_again and bot.context.topic:
             outcome.messages.append(resolved_question(bot.guide, _topic_followups(bot.guide, bot.context.topic or "")))
         outcome.set(**{PENDING: RESOLVED})
     return outcome

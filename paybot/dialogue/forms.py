@@ -100,9 +100,8 @@ def _resolved(bot: "_Bot") -> Optional[Outcome]:
             .set(**{PENDING: RATING, FEEDBACK_RATING: None, FEEDBACK_COMMENT: None})
         )
     if _is_no(bot) or (bot.reading.annoyed and bot.reading.intent in ("affirm", "deny", "nlu_fallback", "frustration")):
-        lines = [guide.message("sorry_not_helped") if bot.reading.annoyed else "", guide.message("handoff")]
-        urgent = bot.context.emergency
-        outcome = Outcome().say("\n".join(line for line in lines if line) + f"\n{bot.call(urgent=urgent, ars=True)}")
+        first = guide.message("sorry_not_helped" if bot.reading.annoyed else "handoff")
+        outcome = Outcome().say(f"{first}\n{bot.call(urgent=bot.context.emergency, ars=True)}")
         offer_case(bot, outcome)
         return outcome
     return None  # a detail or a question: the flow answers it and keeps the question open
@@ -144,6 +143,8 @@ def _case_answer(bot: "_Bot", slot: str) -> Outcome:
     if reading.intent == "goodbye" and reading.sure(0.7):
         return Outcome().say(guide.message("case_goodbye")).set(**_clear_case(), **{PENDING: None})
     if _ends_question(bot):
+        if reading.intent not in HANDOFF_INTENTS:
+            return None  # a new problem: the flow answers it (the questions are dropped)
         outcome = _summary(bot, answers)
         if reading.intent == "report_fraud":
             outcome.messages[:0] = bot.answer_topic("report_fraud").messages[:1]

@@ -102,7 +102,8 @@ class Reading:
         """
         if self.intent == "inform":
             return True
-        if not self.details or self.question or cues.states_problem(self.turn.text):
+        text = self.turn.text
+        if not self.details or self.question or cues.states_problem(text) or cues.is_wrong_recipient(text):
             return False
         if self.intent in (UNCLEAR, "affirm", "deny", "out_of_scope"):
             return True
