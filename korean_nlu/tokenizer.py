@@ -11,11 +11,9 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.tokenizers.spacy_tokenizer import POS_TAG_KEY
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
-from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from korean_nlu.analyzers import MECAB, KoreanAnalyzer, get_analyzer
-from korean_nlu.courtesy import courtesy_bounds
 
 logger = logging.getLogger(__name__)
 
@@ -42,9 +40,6 @@ class KoreanTokenizer(Tokenizer):
         return {
             # Morphological analyser: "mecab" (no JVM, default) or "okt" (needs Java).
             "analyzer": MECAB,
-            # Leave greetings, fillers and thanks around a message out of its tokens ("아 네 안녕하세요.
-            # 환불이 안 들어왔어요 감사합니다" is read as the refund it is); see korean_nlu.courtesy.
-            "skip_courtesy": False,
             # Flag to check whether to split intents
             "intent_tokenization_flag": False,
             # Symbol on which intent should be split
@@ -68,7 +63,6 @@ class KoreanTokenizer(Tokenizer):
         """Creates the tokenizer; the analyser itself is shared by the whole process."""
         super().__init__(config)
         self._analyzer: KoreanAnalyzer = get_analyzer(config["analyzer"])
-        self._skip_courtesy: bool = bool(config.get("skip_courtesy", False))
 
     @classmethod
     def create(
@@ -84,11 +78,8 @@ class KoreanTokenizer(Tokenizer):
     def tokenize(self, message: Message, attribute: Text) -> List[Token]:
         """Tokenizes the text of the provided attribute of the incoming message."""
         text = message.get(attribute) or ""
-        start, end = courtesy_bounds(text) if self._skip_courtesy and attribute == TEXT else (0, len(text))
         tokens = []
         for morpheme in self._analyzer.analyse(text):
-            if morpheme.start < start or morpheme.end > end:
-                continue
             token = Token(morpheme.text, morpheme.start, morpheme.end)
             token.set(POS_TAG_KEY, morpheme.tag)
             tokens.append(token)

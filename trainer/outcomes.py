@@ -131,8 +131,12 @@ async def _decide(model: Path, sets: Sequence[Path]) -> List[SetScore]:
 
     from rasa.core.agent import Agent
 
+    import structlog
+
     logging.getLogger("rasa").setLevel(logging.WARNING)
     agent = Agent.load(str(model))
+    # Rasa logs every parse at debug level through structlog; the table is what a trainer reads.
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     scores = []
     for path in sets:
         score = SetScore(path.name)
