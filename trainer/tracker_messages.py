@@ -19,6 +19,10 @@ from trainer.project import FALLBACK_INTENT
 
 USER_EVENT = "user"
 ACTIVE_LOOP_EVENT = "active_loop"
+SLOT_EVENT = "slot"
+# The bot's own questions whose answers are for it, not for the NLU (paybot.dialogue's ``pending`` slot).
+PENDING_SLOT = "pending"
+QUESTION_STATES = frozenset({"case_when", "case_feature", "case_error", "rating", "comment"})
 
 
 class TrackerStoreError(RuntimeError):
@@ -94,11 +98,11 @@ def _rows(url: str) -> List[Any]:
     engine = sa.create_engine(url)
     query = sa.text(
         "SELECT id, sender_id, type_name, timestamp, data FROM events "
-        "WHERE type_name IN (:user, :loop) ORDER BY sender_id, id"
+        "WHERE type_name IN (:user, :loop, :slot) ORDER BY sender_id, id"
     )
     try:
         with engine.connect() as connection:
-            return list(connection.execute(query, {"user": USER_EVENT, "loop": ACTIVE_LOOP_EVENT}))
+            return list(connection.execute(query, {"user": USER_EVENT, "loop": ACTIVE_LOOP_EVENT, "slot": SLOT_EVENT}))
     except sa.exc.SQLAlchemyError as error:
         raise TrackerStoreError(f"대화 기록을 읽을 수 없어요 ({describe_url(url)}): {error.__class__.__name__}") from error
     finally:
@@ -146,6 +150,10 @@ def scan_tracker_store(
         data = json.loads(raw or "{}")
         if type_name == ACTIVE_LOOP_EVENT:
             loop_active = bool(data.get("name"))
+            continue
+        if type_name == SLOT_EVENT:
+            if data.get("name") == PENDING_SLOT:
+                loop_active = data.get("value") in QUESTION_STATES
             continue
         text = mask(str(data.get("text") or "")).strip()
         parse_data = data.get("parse_data") or {}

@@ -183,8 +183,8 @@ class _Bot:
     def any_question(self) -> Optional[Outcome]:
         """Answers a question asked in the middle of something else, or ``None`` if it is none."""
         reading = self.reading
-        hit = reading.best_followup
-        if hit and hit.score >= ANSWER_THRESHOLD:
+        hit = reading.followup_to_answer
+        if hit:
             return self.answer_followup(hit.followup)
         asked = parse_asked_time(self.turn.text, self.now)
         if asked and reading.question:
@@ -292,13 +292,15 @@ def _general(bot: _Bot) -> Outcome:
         return small
 
     if reading.is_detail:
+        if not context.topic and not reading.details:
+            return _clarify(bot)  # "음 그러니까 그게": nothing to keep and no topic to keep it in
         return _detail(bot)
 
     if cues.is_lost_card(text) and intent not in ("refund",):
         return bot.answer_topic("report_fraud")
 
-    hit = reading.best_followup
-    if hit and hit.score >= ANSWER_THRESHOLD and not reading.switches_topic:
+    hit = reading.followup_to_answer
+    if hit and not reading.switches_topic:
         if intent not in TOPIC_INTENTS or context.topic or reading.question or not reading.sure(0.9):
             return _keep_pending(bot, bot.answer_followup(hit.followup))
 

@@ -30,6 +30,9 @@ DETAIL_ENTITIES = (AMOUNT, METHOD, WHEN, ERROR_CODE)
 
 # A hit in the active topic wins over a slightly better one elsewhere.
 ACTIVE_TOPIC_MARGIN = 0.1
+# A follow-up wins over a question about the center the model is sure of only when it matches this well
+# ("ARS에서 몇 번 눌러요?" is the ARS follow-up; "상담 시간 알려주세요" is the hours answer).
+FOLLOWUP_OVER_TOPIC = 0.9
 # The model must be this sure for a message to switch away from the active topic.
 SWITCH_CONFIDENCE = 0.85
 # A detail is short: longer messages with a topic are read as a new problem.
@@ -117,6 +120,15 @@ class Reading:
         if local and (best is None or local.score >= best.score - ACTIVE_TOPIC_MARGIN):
             return local
         return best
+
+    @cached_property
+    def followup_to_answer(self) -> Optional[FollowupHit]:
+        """The follow-up to answer this message with, or ``None`` (too weak, or a plain center question)."""
+        hit = self.best_followup
+        if hit is None or hit.score < ANSWER_THRESHOLD:
+            return None
+        center_question = self.intent in GUIDE_QUESTIONS | {"request_human"} and self.sure(0.9)
+        return None if center_question and hit.score < FOLLOWUP_OVER_TOPIC else hit
 
     @cached_property
     def switches_topic(self) -> bool:
