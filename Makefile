@@ -16,6 +16,14 @@ TRAIN_INPUTS := config.yml $(shell find domain data -name '*.yml' 2>/dev/null) $
 
 .PHONY: help setup train run run-cluster shell test validate clean soak bench
 
+# What make test demands of the NLU (docs/nlu.md): macro-F1 with a clarification counted as a miss, and the
+# largest share answered with a wrong topic, on the held-out split and on the external set of real
+# utterances none of us wrote (tests/nlu_external.yml, never trained on).
+HOLDOUT_MIN_F1 := 0.95
+HOLDOUT_MAX_WRONG := 0.03
+EXTERNAL_MIN_F1 := 0.75
+EXTERNAL_MAX_WRONG := 0.12
+
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
@@ -54,6 +62,9 @@ test: train web-setup browser-setup ## Run every test: pytest, data validation, 
 	$(RASA) test core --stories tests/test_stories.yml --fail-on-prediction-errors --out results/core
 	$(RASA) test nlu --domain domain --nlu tests/nlu_holdout.yml --out results/nlu
 	$(PY) scripts/check_nlu_f1.py results/nlu/intent_report.json --min-macro-f1 0.90
+	$(PY) -m trainer.outcomes tests/nlu_holdout.yml tests/nlu_external.yml --json results/nlu/outcomes.json \
+		--check tests/nlu_holdout.yml $(HOLDOUT_MIN_F1) $(HOLDOUT_MAX_WRONG) \
+		--check tests/nlu_external.yml $(EXTERNAL_MIN_F1) $(EXTERNAL_MAX_WRONG)
 
 clean: ## Remove trained models and test results (keeps .venv)
 	rm -rf models results
