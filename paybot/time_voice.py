@@ -165,7 +165,7 @@ _RELATIVE_DAYS: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"글피"), 3),
     (re.compile(r"내일\s*모레|(?<![가-힣])낼\s*모레"), 2),
     (re.compile(r"모레"), 2),
-    (re.compile(r"내일|(?<![가-힣])낼(?=\s|$)"), 1),  # not 보낼, 낼게요
+    (re.compile(r"내일|(?<![가-힣])낼(?=\s|$|은|도|에|까지|부터)"), 1),  # not 보낼, 낼게요
     (re.compile(r"오늘"), 0),
 )
 _WEEKDAY_RE = re.compile(
@@ -230,8 +230,11 @@ def parse_asked_time(text: str, now: datetime | None = None, timezone: str = SEO
     """
     if not isinstance(text, str):
         return None
-    message = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
-    if not message or _tells_of_the_past(message):
+    # A clause about the past ("오후 2시에 이체했는데") names no time to ask about; the others may
+    # ("5분 남았네 ㅠ 내일 아침 몇시부터에요?"). Split before NFKC, which turns ㅠ into a combining vowel.
+    clauses = (unicodedata.normalize("NFKC", clause) for clause in _CLAUSE_SPLIT.split(text))
+    message = re.sub(r"\s+", " ", " ".join(c for c in clauses if c.strip() and not _tells_of_the_past(c))).strip()
+    if not message:
         return None
     try:
         local = to_local(now, timezone)
@@ -285,6 +288,9 @@ def _parse(message: str, now: datetime) -> AskedTime | None:
     if anchor is None or rolling:
         return None
     return AskedTime("day", _words(message, spans), datetime.combine(anchor, time(12), tzinfo=now.tzinfo))
+
+
+_CLAUSE_SPLIT = re.compile(r"[.?!~…ㅠㅜ;]+|\s(?:근데|그런데|그럼|그러면)\s")
 
 
 def _tells_of_the_past(message: str) -> bool:

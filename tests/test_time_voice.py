@@ -394,3 +394,13 @@ def test_weekdays_question_tells_the_closing_hour() -> None:
 def test_closing_time(now: datetime, until: datetime | None) -> None:
     """While agents work, the end of today's shift; otherwise None."""
     assert closing_time(HOURS, now) == until
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["5분 남았네 ㅠ 내일 아침 몇시부터에요?", "낼은요", "오늘은 끝났네요. 내일은 몇 시부터 해요?"],
+)
+def test_a_past_clause_does_not_hide_the_asked_day(message: str) -> None:
+    """A clause in the past tense is skipped, the question about tomorrow is still read."""
+    asked = parse_asked_time(message, datetime(2026, 12, 2, 17, 55))
+    assert asked is not None and asked.moment is not None and asked.moment.day == 3

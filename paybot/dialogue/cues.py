@@ -15,7 +15,7 @@ from typing import Optional
 _QUESTION = re.compile(
     r"[?？]|(나요|까요|ㄹ까|을까|는지|은지|인지|가요|죠|어때|어떻게|어디|언제|얼마|몇|뭐|무엇|왜|누구|"
     r"되나|돼요|되요|되죠|있어요|있나|없나|없어요|해요|하나요|가능|맞아요|맞나)\s*[.!~ㅠㅜ]*\s*$"
-    r"|어떻게|어디서|어디로|언제|얼마나|몇\s*번|몇\s*시|무슨|뭘|뭐가|뭔가요"
+    r"|어떻게|어디서|어디로|언제|얼마|몇\s*번|몇\s*시|무슨|뭘|뭐가|뭔가요|(은|는)요\s*[?？]*\s*$"
 )
 
 # Annoyance or a sigh: never a yes, whatever the model says.
@@ -35,6 +35,10 @@ _PROBLEM = re.compile(
 
 # Offering something to the bot ("알려드리면", "보내도 돼요").
 _OFFER = re.compile(r"드리|드릴|줄게|줄께|주면|보내도|적어도|써도|입력해도|치면|보낼게")
+
+# Reaching the center at some time, and acknowledgements.
+_SERVICE_TIME = re.compile(r"몇\s*시|상담|연결|전화|통화|받아|받나|받을|운영|영업|문\s*열|하나요|해요\?")
+_ACKNOWLEDGE = re.compile(r"ㅇㅋ|ㅇㅇ|알겠|알았|그렇구나|그렇군|구나|군요|아하|넵|오케이|okay|ok\b", re.I)
 
 # The present moment, and the end of a break.
 _NOW = re.compile(r"지금|오늘|현재|당장")
@@ -108,6 +112,16 @@ def offers_secret(text: str) -> bool:
     """True when the customer offers to give the bot a password, PIN or card number ("비번 알려드리면")."""
     squeezed = _squeeze(text)
     return bool(_SECRET.search(squeezed) and _OFFER.search(squeezed))
+
+
+def about_service_time(text: str) -> bool:
+    """True when a message with a time in it is about reaching the center ("몇 시부터", "상담", "전화")."""
+    return bool(_SERVICE_TIME.search(_squeeze(text)))
+
+
+def acknowledges(text: str) -> bool:
+    """True for an acknowledgement without a question ("아 그렇구나 ㅇㅋ", "알겠어요")."""
+    return bool(_ACKNOWLEDGE.search(_squeeze(text))) and not is_question(text)
 
 
 def asks_about_now(text: str) -> bool:

@@ -60,7 +60,7 @@ from paybot.dialogue.state import (
 from paybot.followups import Followup
 from paybot.business_hours import format_korean_datetime
 from paybot.guide import Guide
-from paybot.time_voice import AskedTime, parse_asked_time
+from paybot.time_voice import AskedTime, parse_asked_time, status_for_asked
 
 # Intents whose questions may be about another time ("공휴일엔요?" after the hours answer).
 _TIME_TOPICS = frozenset({"ask_hours", "ask_contact", "request_human", "consultation_procedure"})
@@ -149,7 +149,8 @@ class _Bot:
             topic = self.guide.topic(followup.topic)
             text = f"{text}\n{self.call(urgent=self.context.emergency or bool(topic and topic.urgent))}"
         outcome = Outcome().say(text)
-        if followup.topic in TOPIC_INTENTS and followup.topic != self.context.topic:
+        keeps_problem = self.context.topic in PROBLEM_TOPICS and followup.topic not in PROBLEM_TOPICS
+        if followup.topic in TOPIC_INTENTS and followup.topic != self.context.topic and not keeps_problem:
             outcome.set(**{TOPIC: followup.topic})
         return outcome
 
@@ -158,10 +159,11 @@ class _Bot:
         guide, text = self.guide, self.turn.text
         status = guide.agent_status(self.now)
         today_off = status.state in ("weekend", "holiday")
-        if asked.kind in ("weekend", "holiday") and cues.asks_after_a_break(text):
-            if status.is_open:
+        if asked.kind in ("weekend", "holiday", "day") and cues.asks_after_a_break(text):
+            after = status_for_asked(guide.hours, asked, self.now).next_open or status.next_open
+            if after is None:
                 return f"{self.call()}\n{guide.message('phone_line')}"
-            next_open = format_korean_datetime(status.next_open, guide.hours.timezone)
+            next_open = format_korean_datetime(after, guide.hours.timezone)
             return f"{guide.message('asked_after_break', next_open=next_open)}\n{guide.message('phone_line')}"
         if (asked.kind in ("weekend", "holiday") and (today_off or cues.is_about_today(text))) or (
             asked.kind == "day" and cues.is_about_today(text)
@@ -183,8 +185,8 @@ class _Bot:
     def any_question(self) -> Optional[Outcome]:
         """Answers a question asked in the middle of something else, or ``None`` if it is none."""
         reading = self.reading
-        hit = reading.followup_to_answer
-        if hit:
+        hit = reading.best_followup  # in the middle of a question, the short answer is the better one
+        if hit and hit.score >= ANSWER_THRESHOLD:
             return self.answer_followup(hit.followup)
         asked = parse_asked_time(self.turn.text, self.now)
         if asked and reading.question:
@@ -268,14 +270,18 @@ def _general(bot: _Bot) -> Outcome:
         return _keep_pending(bot, Outcome().say(guide.message("sensitive_data_warning")))
 
     if cues.asks_about_now(text) and (context.topic in _TIME_TOPICS or intent in _TIME_TOPICS):
-        return Outcome().say(f"{bot.call(ars=True)}\n{guide.message('phone_line')}")
+        outcome = Outcome().say(f"{bot.call(ars=True)}\n{guide.message('phone_line')}")
+        return outcome if context.topic in PROBLEM_TOPICS else outcome.set(**{TOPIC: "ask_hours"})
 
     asked = parse_asked_time(text, bot.now)
     if asked and (
         intent in _TIME_TOPICS
         or (intent == UNCLEAR and turn_guess(bot) in _TIME_TOPICS)
         or (intent in (UNCLEAR, "inform", "affirm", "deny", "out_of_scope") and reading.question
-            and (context.topic in _TIME_TOPICS or reading.compact_length <= _SHORT_TIME_QUESTION))
+            and (context.topic in _TIME_TOPICS or reading.compact_length <= _SHORT_TIME_QUESTION
+                 or cues.about_service_time(text)))
+        or (context.topic in _TIME_TOPICS and reading.question and reading.compact_length <= _SHORT_TIME_QUESTION
+            and not (intent in TOPIC_INTENTS and reading.sure(0.9)))
     ):
         outcome = Outcome().say(bot.asked_time(asked))
         return outcome if context.topic in PROBLEM_TOPICS else outcome.set(**{TOPIC: "ask_hours"})
@@ -300,12 +306,14 @@ def _general(bot: _Bot) -> Outcome:
         return bot.answer_topic("report_fraud")
 
     hit = reading.followup_to_answer
+    if hit is None and _just_answered(bot, intent) and reading.best_followup and reading.best_followup.score >= ANSWER_THRESHOLD:
+        hit = reading.best_followup  # the center's answer was just given: the narrower question gets the follow-up
     if hit and not reading.switches_topic:
         if intent not in TOPIC_INTENTS or context.topic or reading.question or not reading.sure(0.9):
             return _keep_pending(bot, bot.answer_followup(hit.followup))
 
     if intent in TOPIC_INTENTS:
-        if intent == context.topic and context.last_reply:
+        if (intent == context.topic and context.last_reply) or _just_answered(bot, intent):
             return _same_topic_again(bot)
         if context.topic in PROBLEM_TOPICS and intent in GUIDE_QUESTIONS and reading.question and not reading.sure(0.95):
             return _keep_pending(bot, bot.honest_gap())  # a narrower question about the problem, not about the center
@@ -316,7 +324,18 @@ def _general(bot: _Bot) -> Outcome:
 
     if context.topic and reading.question:
         return _keep_pending(bot, bot.honest_gap())
+    if intent == UNCLEAR and cues.acknowledges(text):
+        return _keep_pending(bot, Outcome().say(guide.message("anything_else")))
     return _clarify(bot)
+
+
+def _just_answered(bot: _Bot, intent: str) -> bool:
+    """The bot's previous reply was this topic's answer (its first line is in it)."""
+    topic = bot.guide.topic(intent)
+    if not topic or not bot.context.last_reply:
+        return False
+    first_line = (bot.guide.answer(intent, bot.now) or "").split("\n")[0]
+    return bool(first_line) and first_line in bot.context.last_reply
 
 
 def turn_guess(bot: _Bot) -> str:
