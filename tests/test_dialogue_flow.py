@@ -353,3 +353,43 @@ def test_time_questions_about_today_and_after_a_break(guide: Guide, now: datetim
     chat.say("상담 시간 알려주세요", "ask_hours")
     reply = chat.say(message, "ask_hours", 0.9)
     assert must in reply.text
+
+
+def test_error_code_inside_a_topic_is_a_detail(chat: Chat) -> None:
+    """'오류코드 E501 이라고 떴어요' after the payment answer is the code the answer asked for."""
+    chat.say("가게에서 결제가 안돼요", "payment_failure")
+    reply = chat.say("오류코드 E501 이라고 떴어요", "nlu_fallback", 0.5, [("error_code", "E501")])
+    assert "E501" in reply.text and "잘 이해하지 못했어요" not in reply.text
+
+
+def test_another_payment_service_is_theirs_whatever_the_topic(chat: Chat) -> None:
+    """'네이버페이 포인트 환불은요?' is not answered with this service's refund block."""
+    reply = chat.say("네이버페이 포인트 환불은요?", "refund", 0.9)
+    assert "네이버페이" in reply.text and "도움이 되셨나요" not in reply.text
+
+
+@pytest.mark.parametrize("answer", ["없어요", "딱히 없음"])
+def test_nothing_to_add_at_the_comment_is_not_stored_as_a_comment(chat: Chat, answer: str) -> None:
+    """'없어요' at the optional comment question skips it."""
+    chat.say("결제가 안 돼요", "payment_failure")
+    chat.say("네", "affirm")
+    chat.say("5", "affirm")
+    chat.say(answer, "deny" if answer == "없어요" else "inform", 0.8)
+    assert chat.slots["feedback_comment"] == "skipped"
+
+
+def test_fraud_during_the_case_questions_gets_the_emergency_answer_only(chat: Chat) -> None:
+    """A payment the customer did not make, typed at a case question, is served as fraud, not as a summary."""
+    chat.say("결제가 안 돼요", "payment_failure")
+    chat.say("아니요", "deny")
+    chat.say("네", "affirm")
+    reply = chat.say("잠깐만요 방금 제가 안한 결제 알림이 왔어요 12만원이요", "report_fraud", 0.95, [("amount", 120000)])
+    assert "상담원에게 아래 내용" not in reply.text and "알려 주지 마세요" in reply.text
+    assert chat.slots["emergency"] is True
+
+
+def test_annoyance_at_the_summary_offer_gets_an_apology(chat: Chat) -> None:
+    """'아 뭘 또 정리를 해 귀찮게' is not read as out of scope."""
+    chat.say("상담원 연결해 주세요", "request_human")
+    reply = chat.say("아 뭘 또 정리를 해 귀찮게", "out_of_scope", 0.8)
+    assert "죄송" in reply.text and PHONE in reply.text and "도와드릴 수 없어요" not in reply.text

@@ -141,7 +141,7 @@ def test_customer_conversation_in_the_browser(web_chat: WebChat, page: Page) -> 
     # Typed: the refund answer, then "was this helpful?" with two quick replies.
     type_message(page, "환불 받고 싶어요")
     expect(customer_messages(page).last).to_have_text("환불 받고 싶어요")
-    expect(bot_messages(page).filter(has_text="환불 문의 주셨네요")).to_be_visible()
+    expect(bot_messages(page).filter(has_text="환불이 언제, 어디로 들어오는지는")).to_be_visible()
     assert page.evaluate("window.__typingIndicatorSeen"), "no typing indicator before the bot's answer"
 
     # Tapped: a quick reply with an intent payload, then one with a plain-text payload ("5").

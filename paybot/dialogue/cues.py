@@ -21,7 +21,7 @@ _QUESTION = re.compile(
 # Annoyance or a sigh: never a yes, whatever the model says.
 _ANNOYANCE = re.compile(
     r"아\s*진짜|아\s*놔|아\s*씨|하\s*[.ㅡ…]+|하아+|ㅡㅡ|--+|;;|짜증|답답|장난|어이\s*없|어이가\s*없|미치|빡치|"
-    r"열\s*받|뭐야|뭐임|헐|ㅅㅂ|시발|씨발|젠장|개같|화나|화가|환장|돌겠|실망|최악|뭐하는|에휴|에효|한숨"
+    r"열\s*받|뭐야|뭐임|헐|ㅅㅂ|시발|씨발|젠장|개같|화나|화가|환장|돌겠|실망|최악|뭐하는|에휴|에효|한숨|귀찮|귀찬|번거롭"
 )
 
 # Confusion ("모르겠어요", "뭔 말이에요"); only short messages count (see ``reading``).
@@ -30,8 +30,10 @@ _CONFUSED = re.compile(r"모르겠|몰라|모름|뭔\s*말|무슨\s*말|이해�
 # A problem stated ("안 돼요", "실패", "오류"): a message with one is not a bare detail.
 _PROBLEM = re.compile(
     r"안\s*(돼|되|됐|됨|들어|와|옴|나가|넘어)|못\s*(받|해|하|보내)|실패|오류|에러|error|거절|막혔|잠겼|잠김|멈췄|멈춤|"
-    r"튕|먹통|사라졌|빠져나|빠졌|안돼|안됨|이상해|문제|잘못|취소|환불|하고\s*싶|해\s*주세요|해\s*줘|원해요|어떻게|급해|급합", re.I
+    r"튕|먹통|사라졌|빠져나|빠졌|안돼|안됨|이상해|문제|잘못|하고\s*싶|해\s*주세요|해\s*줘|원해요|어떻게|급해|급합", re.I
 )
+# The words of an error message: with an error code given, they describe the detail, not a new problem.
+_ERROR_WORDS = re.compile(r"오류|에러|error", re.I)
 
 # Offering something to the bot ("알려드리면", "보내도 돼요").
 _OFFER = re.compile(r"드리|드릴|줄게|줄께|주면|보내도|적어도|써도|입력해도|치면|보낼게")
@@ -83,6 +85,10 @@ _OTHER_SERVICES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+_PAYMENT_COMPETITORS = frozenset({"토스", "네이버페이", "삼성페이", "페이코"})
+_OURS = re.compile(r"카카오\s*페이|카페")
+
+
 def _squeeze(text: str) -> str:
     """The text lower-cased with runs of spaces collapsed."""
     return " ".join((text or "").lower().split())
@@ -103,9 +109,15 @@ def is_confused(text: str) -> bool:
     return bool(_CONFUSED.search(_squeeze(text)))
 
 
-def states_problem(text: str) -> bool:
-    """True when the message states a problem ("결제가 안 돼요", "송금 실패"), not only a detail."""
-    return bool(_PROBLEM.search(_squeeze(text)))
+def states_problem(text: str, with_error_code: bool = False) -> bool:
+    """True when the message states a problem ("결제가 안 돼요", "송금 실패"), not only a detail.
+
+    With ``with_error_code`` the words of an error ("오류코드 E501 떴어요") do not count: they name the code.
+    """
+    squeezed = _squeeze(text)
+    if with_error_code:
+        squeezed = _ERROR_WORDS.sub(" ", squeezed)
+    return bool(_PROBLEM.search(squeezed))
 
 
 def offers_secret(text: str) -> bool:
@@ -184,3 +196,16 @@ def other_service(text: str) -> Optional[str]:
         if pattern.search(squeezed):
             return name
     return None
+
+
+def other_payment_service(text: str) -> Optional[str]:
+    """Another payment service the message is about ("네이버페이 포인트 환불은요?"), unless it names ours too.
+
+    A payment problem with 토스 or 네이버페이 is theirs, whatever the topic; 카카오톡 and banks are not
+    (our payments and transfers run through them).
+    """
+    squeezed = _squeeze(text)
+    if _OURS.search(squeezed):
+        return None
+    name = other_service(text)
+    return name if name in _PAYMENT_COMPETITORS else None

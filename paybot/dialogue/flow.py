@@ -73,6 +73,11 @@ _EMERGENCY_TOPICS = frozenset({"report_fraud"})
 # Topic buttons under the greeting, and under a detail given before any topic.
 _GREETING_BUTTONS = ("payment_failure", "transfer_issue", "refund", "request_human")
 _PROBLEM_BUTTONS = ("payment_failure", "transfer_issue", "refund", "account_access")
+# An unsure message whose best guess is a question about the center (phone, hours, steps) with at least
+# this confidence gets that answer: it is harmless if wrong, and the clarification would be a dead end.
+_GUESS_CENTER_QUESTION = 0.45
+# A first message that matches one of its own topic's follow-ups this well gets that short answer.
+_FIRST_FOLLOWUP_SCORE = 0.7
 # A question of at most this many characters that names a time is about that time ("공휴일엔요?").
 _SHORT_TIME_QUESTION = 12
 # Stored answers longer than this are cut (the summary is read aloud).
@@ -165,9 +170,10 @@ class _Bot:
                 return f"{self.call()}\n{guide.message('phone_line')}"
             next_open = format_korean_datetime(after, guide.hours.timezone)
             return f"{guide.message('asked_after_break', next_open=next_open)}\n{guide.message('phone_line')}"
+        night_now = asked.kind == "night" and not status.is_open and (self.now.hour < 7 or self.now.hour >= 20)
         if (asked.kind in ("weekend", "holiday") and (today_off or cues.is_about_today(text))) or (
             asked.kind == "day" and cues.is_about_today(text)
-        ):
+        ) or night_now:
             return f"{self.call(ars=True)}\n{guide.message('phone_line')}"  # the customer asks about today
         line = asked_time_line(guide, asked, self.now)
         if asked.kind == "lunch":
@@ -232,6 +238,9 @@ def _emergency(bot: _Bot) -> Optional[Outcome]:
         return Outcome().say(f"{guide.message(key)}\n{urgent_call}")
     if cues.asks_police_or_freeze(text) and not cues.other_service(text):
         return Outcome().say(f"{guide.message('emergency_police')}\n{urgent_call}")
+    asked = parse_asked_time(text, bot.now)
+    if asked and reading.question:
+        return Outcome().say(f"{bot.asked_time(asked)}\n{guide.message('emergency_reminder')}")
     if cues.asks_to_call_now(text):
         return Outcome().say(f"{guide.message('emergency_call_now')}\n{urgent_call}")
     if reading.switches_topic and reading.intent not in ("report_fraud", "transfer_issue", "request_human"):
@@ -246,6 +255,9 @@ def _emergency(bot: _Bot) -> Optional[Outcome]:
         lines = []
         if reading.annoyed:
             lines.append(guide.message("emergency_calm"))
+        noted = _details_text(bot)
+        if noted:
+            lines.append(guide.message("detail_noted", details=noted))
         lines += detail_lines(guide, bot.turn.entity(AMOUNT), bot.turn.entity(ERROR_CODE))
         lines += [guide.message("emergency_reminder"), urgent_call]
         outcome.say("\n".join(lines))
@@ -262,8 +274,8 @@ def _general(bot: _Bot) -> Outcome:
     reading, guide, context, text = bot.reading, bot.guide, bot.context, bot.turn.text
     intent = reading.intent
 
-    service = cues.other_service(text)
-    if service and intent in _OTHER_SERVICE_INTENTS:
+    service = cues.other_payment_service(text) or cues.other_service(text)
+    if service and (intent in _OTHER_SERVICE_INTENTS or service == cues.other_payment_service(text)):
         return _keep_pending(bot, Outcome().say(guide.message("other_service", other_service=service)))
 
     if cues.offers_secret(text):
@@ -306,6 +318,12 @@ def _general(bot: _Bot) -> Outcome:
         return bot.answer_topic("report_fraud")
 
     hit = reading.followup_to_answer
+    if (hit and not context.topic and hit.followup.topic == intent and intent in PROBLEM_TOPICS
+            and hit.score >= _FIRST_FOLLOWUP_SCORE):
+        # "결제취소 하고싶은데 어떻게해요": the topic's own narrower question, answered as the first message
+        outcome = bot.answer_followup(hit.followup).set(**{TOPIC: intent, PENDING: RESOLVED})
+        outcome.messages.append(resolved_question(guide, _topic_followups(guide, intent)))
+        return outcome
     if hit is None and _just_answered(bot, intent) and reading.best_followup and reading.best_followup.score >= ANSWER_THRESHOLD:
         hit = reading.best_followup  # the center's answer was just given: the narrower question gets the follow-up
     if hit and not reading.switches_topic:
@@ -324,6 +342,9 @@ def _general(bot: _Bot) -> Outcome:
 
     if context.topic and reading.question:
         return _keep_pending(bot, bot.honest_gap())
+    guess = turn_guess(bot)
+    if intent == UNCLEAR and guess in GUIDE_QUESTIONS | {"request_human"} and bot.turn.ranked(guess) >= _GUESS_CENTER_QUESTION:
+        return bot.answer_topic(guess)  # a question about the center: its answer is safe even when unsure
     if intent == UNCLEAR and cues.acknowledges(text):
         return _keep_pending(bot, Outcome().say(guide.message("anything_else")))
     return _clarify(bot)
@@ -466,7 +487,11 @@ def _finish(bot: _Bot, outcome: Outcome) -> Outcome:
     """Never the same reply twice in a row; remembers the reply; counts misses in a row."""
     guide = bot.guide
     if bot.context.last_reply and outcome.text == bot.context.last_reply:
-        outcome = Outcome(slots=dict(outcome.slots)).say(f"{guide.message('repeat_instead')}\n{bot.call(ars=True)}")
+        if bot.context.emergency and guide.message("emergency_reminder") not in bot.context.last_reply:
+            instead = f"{guide.message('emergency_reminder')}\n{bot.call(urgent=True)}"
+        else:
+            instead = f"{guide.message('repeat_instead')}\n{bot.call(ars=True)}"
+        outcome = Outcome(slots=dict(outcome.slots)).say(instead)
     if not outcome.messages:
         outcome.say(guide.message("clarify"))
     outcome.slots.setdefault(MISSES, 0)

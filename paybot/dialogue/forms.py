@@ -22,7 +22,6 @@ from paybot.dialogue.state import (
     CASE_SLOTS,
     CASE_WHEN,
     COMMENT,
-    EMERGENCY,
     FEEDBACK_COMMENT,
     FEEDBACK_RATING,
     NOTES,
@@ -30,7 +29,6 @@ from paybot.dialogue.state import (
     RATING,
     RESOLVED,
     SKIPPED,
-    TOPIC,
     Outcome,
 )
 from paybot.ratings import parse_rating
@@ -42,7 +40,7 @@ MAX_CASE_ANSWER_CHARS = 200
 MAX_COMMENT_CHARS = 500
 _ASK_CASE: Dict[str, str] = {CASE_WHEN: "case_ask_when", CASE_FEATURE: "case_ask_feature", CASE_ERROR: "case_ask_error"}
 # "No thanks" to the rating, in the customer's words.
-_REFUSAL = re.compile(r"안\s*할래|안\s*할게|안\s*해요|안할|싫어|싫은데|패스|pass|건너|넘어갈|나중에|됐어요|됐어|괜찮아요|괜찮습니다|스킵|skip", re.I)
+_REFUSAL = re.compile(r"없어요|없습니다|없음|없어|딱히|노노|ㄴㄴ|안\s*할래|안\s*할게|안\s*해요|안할|싫어|싫은데|패스|pass|건너|넘어갈|나중에|됐어요|됐어|괜찮아요|괜찮습니다|스킵|skip", re.I)
 # A new problem must be at least this long to end a question (a short answer names a feature).
 _MIN_PROBLEM_CHARS = 12
 
@@ -143,13 +141,9 @@ def _case_answer(bot: "_Bot", slot: str) -> Outcome:
     if reading.intent == "goodbye" and reading.sure(0.7):
         return Outcome().say(guide.message("case_goodbye")).set(**_clear_case(), **{PENDING: None})
     if _ends_question(bot):
-        if reading.intent not in HANDOFF_INTENTS:
-            return None  # a new problem: the flow answers it (the questions are dropped)
-        outcome = _summary(bot, answers)
-        if reading.intent == "report_fraud":
-            outcome.messages[:0] = bot.answer_topic("report_fraud").messages[:1]
-            outcome.set(**{TOPIC: "report_fraud", EMERGENCY: True})
-        return outcome
+        if reading.intent != "request_human":
+            return None  # a new problem or an emergency: the flow answers it (the questions are dropped)
+        return _summary(bot, answers)
     if reading.annoyed:
         outcome = Outcome().say(f"{guide.message('case_stopped')}\n{bot.call(ars=True)}")
         return outcome.set(**_clear_case(), **{PENDING: None})

@@ -106,19 +106,21 @@ class Reading:
         if self.intent == "inform":
             return True
         text = self.turn.text
-        if not self.details or self.question or cues.states_problem(text) or cues.is_wrong_recipient(text):
+        has_code = ERROR_CODE in self.details
+        if not self.details or self.question or cues.states_problem(text, has_code) or cues.is_wrong_recipient(text):
             return False
-        if self.intent in (UNCLEAR, "affirm", "deny", "out_of_scope"):
+        if self.intent in (UNCLEAR, "affirm", "deny") or has_code:
             return True
         return self.compact_length <= MAX_DETAIL_CHARS and self.intent in PROBLEM_TOPICS - {"report_fraud"}
 
     @cached_property
     def best_followup(self) -> Optional[FollowupHit]:
         """The follow-up this message most likely asks, preferring the active topic's."""
-        local = self.topic_hits[0] if self.topic_hits else None
+        own = [hit for hit in self.topic_hits if hit.followup.topic == self.context.topic]
+        local = own[0] if own else None
         best = self.all_hits[0] if self.all_hits else None
         if local and (best is None or local.score >= best.score - ACTIVE_TOPIC_MARGIN):
-            return local
+            return local  # the active topic's own follow-up wins a close call
         return best
 
     @cached_property
