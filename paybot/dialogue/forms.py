@@ -34,7 +34,7 @@ from paybot.dialogue.state import (
 from paybot.ratings import parse_rating
 
 if TYPE_CHECKING:  # the flow imports this module; only the type goes the other way
-    from paybot.dialogue.flow import _Bot
+    from paybot.dialogue.bot import Bot as _Bot
 
 MAX_CASE_ANSWER_CHARS = 200
 MAX_COMMENT_CHARS = 500

@@ -14,7 +14,7 @@ from typing import List, Optional
 
 from paybot.dialogue import cues
 from paybot.dialogue.state import AMOUNT, ERROR_CODE, METHOD, WHEN, Context, Turn
-from paybot.followups import ANSWER_THRESHOLD, SUGGEST_THRESHOLD, FollowupHit
+from paybot.followups import ANSWER_THRESHOLD, FollowupHit
 from paybot.guide import Guide
 
 # Intents by what they are in a conversation.
