@@ -9,6 +9,7 @@ customer's message. Each step runs `python -m trainer` as a trainer would.
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -90,6 +91,7 @@ def loop(bot: LiveBot, tmp_path_factory: pytest.TempPathFactory) -> Loop:
     record.steps["add"] = trainer(project, "add", "refund", *NEW_REFUND_PHRASINGS)
     record.steps["check"] = trainer(project, "check")
     record.steps["second retrain"] = trainer(project, "retrain")
+    shutil.copy(PROJECT_ROOT / "tests" / "nlu_external.yml", project.external_path)
     record.steps["report"] = trainer(project, "report")
     record.models = project.models()
     print({name: round(step.seconds) for name, step in record.steps.items()})
@@ -152,6 +154,14 @@ def test_report_compares_the_two_models_on_the_held_out_split(loop: Loop) -> Non
     )
     assert step.code == (1 if fell else 0), step.out
     assert ("▼ 0.05 넘게 떨어짐" in step.out) == fell
+
+
+def test_report_shows_what_customers_meet_on_the_external_set(loop: Loop) -> None:
+    """Beside the held-out split, both models' right / asked / wrong shares on the external set."""
+    out = loop.steps["report"].out
+    assert "고객이 만나는 결과" in out
+    lines = [line for line in out.splitlines() if "nlu_external.yml" in line]
+    assert len(lines) == 2 and all(line.count("%") == 3 and "F1 " in line for line in lines), out
 
 
 def test_labelled_customer_message_is_understood_after_retraining(

@@ -68,6 +68,11 @@ class Project:
         return self.root / "tests" / "nlu_holdout.yml"
 
     @property
+    def external_path(self) -> Path:
+        """Real utterances written by third parties, never trained on (``report`` scores it when present)."""
+        return self.root / "tests" / "nlu_external.yml"
+
+    @property
     def results_dir(self) -> Path:
         """Where the trainer keeps logs and evaluations (under the git-ignored ``results/``)."""
         return self.root / "results" / "trainer"

@@ -16,6 +16,7 @@ from typing import List, Optional, Tuple
 from trainer.console import FAIL, OK, WARN, pad, quoted
 from trainer.evaluation import Evaluation, EvaluationError, WrongPrediction, evaluate
 from trainer.nlu_files import read_examples
+from trainer.outcomes import score_sets
 from trainer.project import Project
 
 # An intent whose held-out F1 falls by more than this makes the report fail.
@@ -124,6 +125,18 @@ def _pick_models(project: Project, new: Optional[Path], old: Optional[Path]) -> 
     return new, old
 
 
+def _print_outcomes(project: Project, new: Path, old: Path) -> None:
+    """What customers meet with each model, on the held-out split and the external set of real utterances."""
+    if not project.external_path.exists():
+        return
+    sets = [project.holdout_path, project.external_path]
+    print("\n고객이 만나는 결과 (맞는 답 / 되묻기 / 다른 주제로 답, macro-F1은 되묻기를 틀린 것으로 셈):")
+    for label, model in (("이전 모델", old), ("새 모델  ", new)):
+        for score in score_sets(model, sets):
+            print(f"  {label}  {score.name:20s} {score.share('right'):6.1%} / {score.share('asked'):6.1%} / "
+                  f"{score.share('wrong'):6.1%}   F1 {score.macro_f1:.3f}")
+
+
 def run_report(
     project: Project, new: Optional[Path] = None, old: Optional[Path] = None, max_drop: float = MAX_F1_DROP
 ) -> int:
@@ -161,6 +174,7 @@ def run_report(
         return EXIT_CANNOT_COMPARE
     comparison = compare(old_evaluation, new_evaluation, max_drop)
     print_comparison(project, comparison)
+    _print_outcomes(project, new, old)
     if comparison.dropped:
         names = ", ".join(f"{change.intent} ({change.delta:+.3f})" for change in comparison.dropped)
         print(f"\n결과: {FAIL} F1이 {max_drop:.2f} 넘게 떨어진 의도가 있어요: {names}")
