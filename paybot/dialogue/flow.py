@@ -136,11 +136,14 @@ def _general(bot: Bot) -> Outcome:
         return bot.answer_topic("report_fraud")
 
     hit = reading.followup_to_answer
-    if (hit and not context.topic and hit.followup.topic == intent and intent in PROBLEM_TOPICS
-            and hit.score >= _FIRST_FOLLOWUP_SCORE):
-        # "결제취소 하고싶은데 어떻게해요": the topic's own narrower question, answered as the first message
-        outcome = bot.answer_followup(hit.followup).set(**{TOPIC: intent, PENDING: RESOLVED})
-        outcome.messages.append(resolved_question(guide, topic_followups(guide, intent)))
+    if hit and not context.topic and hit.followup.topic in PROBLEM_TOPICS and (
+        hit.score >= _FIRST_FOLLOWUP_SCORE or not reading.switches_topic
+    ):
+        # "결제취소 하고싶은데 어떻게해요" as the first message: a problem's narrower question, answered, then
+        # "did it help?" as after the problem's own answer
+        problem = hit.followup.topic
+        outcome = bot.answer_followup(hit.followup).set(**{TOPIC: problem, PENDING: RESOLVED})
+        outcome.messages.append(resolved_question(guide, topic_followups(guide, problem)))
         return outcome
     if hit is None and _just_answered(bot, intent) and reading.best_followup and reading.best_followup.score >= ANSWER_THRESHOLD:
         hit = reading.best_followup  # the center's answer was just given: the narrower question gets the follow-up
