@@ -75,7 +75,7 @@ REQUIRED_MESSAGES: tuple[str, ...] = (
     "case_summary", "case_unknown", "chat_handoff_kakao_operator", "chat_handoff_phone_only",
     "clarify", "comment_kept", "complaint_route", "detail_noted", "detail_noted_plain",
     "detail_without_topic", "detail_without_topic_plain", "emergency_call_now", "emergency_calm",
-    "emergency_never_share", "emergency_police", "emergency_reminder", "emergency_never_share_again", "asked_after_break", "empty_message", "fallback_handoff",
+    "emergency_never_share", "emergency_police", "emergency_reminder", "emergency_call_now_off_hours", "emergency_never_share_again", "asked_after_break", "empty_message", "fallback_handoff",
     "feedback_thanks", "frustration", "frustration_again", "glad_resolved", "goodbye", "greet",
     "greet_again", "handoff", "i_am_a_bot", "message_too_long", "no_problem", "not_in_guide",
     "offer_case_summary", "other_service", "phone_button_label", "phone_card_title", "phone_line",

@@ -114,6 +114,14 @@ def test_emergency_off_hours_names_the_24_hour_line(guide: Guide) -> None:
     assert "300" not in reply.text
 
 
+def test_call_now_off_hours_is_no_plain_yes(guide: Guide) -> None:
+    """On a Saturday night 'will a person answer now?' gets 'call now' and the limited status, not '네'."""
+    chat = Chat(guide, datetime(2026, 12, 5, 22, 30, tzinfo=SEOUL))
+    chat.say("송금을 엉뚱한 사람한테 보냈어요", "transfer_issue")
+    reply = chat.say("지금 전화하면 사람이 받아요?", "request_human", 0.8)
+    assert not reply.text.startswith("네") and "제한될 수 있어요" in reply.text and "24시간" in reply.text
+
+
 def test_amount_is_acknowledged_in_the_emergency(chat: Chat) -> None:
     """The amount of a fraud report is repeated back."""
     reply = chat.say("보이스피싱 당했어요 300만원 보냈어요", "report_fraud", entities=[("amount", 3000000)])

@@ -35,7 +35,9 @@ def answer_emergency(bot: Bot) -> Optional[Outcome]:
     if asked and reading.question:
         return Outcome().say(f"{bot.asked_time(asked)}\n{guide.message('emergency_reminder')}")
     if cues.asks_to_call_now(text):
-        return Outcome().say(f"{guide.message('emergency_call_now')}\n{urgent_call}")
+        # "Yes" only while agents answer; off hours the same urgency without a yes a caller could misread
+        key = "emergency_call_now" if guide.agent_status(bot.now).is_open else "emergency_call_now_off_hours"
+        return Outcome().say(f"{guide.message(key)}\n{urgent_call}")
     if reading.switches_topic and reading.intent not in ("report_fraud", "transfer_issue", "request_human"):
         return None
     if reading.intent == "request_human" and reading.sure(0.7):
