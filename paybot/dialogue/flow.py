@@ -20,6 +20,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
+from paybot.clarify import likely_topics
 from paybot.dialogue import cues, forms
 from paybot.dialogue.bot import Bot, ChatLine, details_text, keep_pending, remember_details, topic_followups
 from paybot.dialogue.emergency import answer_emergency
@@ -256,8 +257,6 @@ def _same_topic_again(bot: Bot) -> Outcome:
 
 def _clarify(bot: Bot) -> Outcome:
     """Unclear: the likeliest topics as buttons; a second miss in a row hands off."""
-    from paybot.clarify import likely_topics
-
     guide = bot.guide
     if bot.context.misses >= 1:
         outcome = Outcome().say(f"{guide.message('fallback_handoff')}\n{bot.call(ars=True)}")

@@ -34,7 +34,7 @@ from paybot.dialogue.state import (
 from paybot.ratings import parse_rating
 
 if TYPE_CHECKING:  # the flow imports this module; only the type goes the other way
-    from paybot.dialogue.bot import Bot as _Bot
+    from paybot.dialogue.bot import Bot
 
 MAX_CASE_ANSWER_CHARS = 200
 MAX_COMMENT_CHARS = 500
@@ -45,7 +45,7 @@ _REFUSAL = re.compile(r"없어요|없습니다|없음|없어|딱히|노노|ㄴ�
 _MIN_PROBLEM_CHARS = 12
 
 
-def answer_pending(bot: "_Bot") -> Optional[Outcome]:
+def answer_pending(bot: "Bot") -> Optional[Outcome]:
     """Reads the message as the answer to what the bot asked last, if it asked something."""
     pending = bot.context.pending
     if pending == RESOLVED:
@@ -61,7 +61,7 @@ def answer_pending(bot: "_Bot") -> Optional[Outcome]:
     return None
 
 
-def _is_yes(bot: "_Bot") -> bool:
+def _is_yes(bot: "Bot") -> bool:
     """A real yes: the model says affirm (or thanks) and the words carry no annoyance."""
     reading = bot.reading
     if reading.annoyed or reading.question:
@@ -69,12 +69,12 @@ def _is_yes(bot: "_Bot") -> bool:
     return reading.intent in ("affirm", "thank") or cues.says_it_helped(bot.turn.text)
 
 
-def _is_no(bot: "_Bot") -> bool:
+def _is_no(bot: "Bot") -> bool:
     """A no or a skip."""
     return bot.reading.intent == "deny" and not bot.reading.question
 
 
-def _ends_question(bot: "_Bot") -> bool:
+def _ends_question(bot: "Bot") -> bool:
     """A request for a person, or a new problem clearly stated, ends whatever the bot was asking."""
     reading = bot.reading
     if reading.intent in HANDOFF_INTENTS and reading.sure(0.7):
@@ -87,7 +87,7 @@ def _ends_question(bot: "_Bot") -> bool:
     )
 
 
-def _resolved(bot: "_Bot") -> Optional[Outcome]:
+def _resolved(bot: "Bot") -> Optional[Outcome]:
     """After "안내가 도움이 되셨나요?": yes asks for a rating, no hands off."""
     guide = bot.guide
     if _is_yes(bot):
@@ -105,14 +105,14 @@ def _resolved(bot: "_Bot") -> Optional[Outcome]:
     return None  # a detail or a question: the flow answers it and keeps the question open
 
 
-def offer_case(bot: "_Bot", outcome: Outcome) -> None:
+def offer_case(bot: "Bot", outcome: Outcome) -> None:
     """Offers to collect the case summary to read to the agent."""
     guide = bot.guide
     outcome.say(guide.message("offer_case_summary"), yes_no_buttons(guide))
     outcome.set(**{PENDING: CASE_OFFER})
 
 
-def _case_offer(bot: "_Bot") -> Optional[Outcome]:
+def _case_offer(bot: "Bot") -> Optional[Outcome]:
     """After the offer: yes starts the questions (prefilled with what is known), no is fine."""
     if _is_yes(bot):
         return _start_case(bot)
@@ -121,7 +121,7 @@ def _case_offer(bot: "_Bot") -> Optional[Outcome]:
     return None
 
 
-def _start_case(bot: "_Bot") -> Outcome:
+def _start_case(bot: "Bot") -> Outcome:
     """Prefills the case with the time, method, error code and topic seen so far, and asks the rest."""
     context, guide = bot.context, bot.guide
     topic = guide.topic(context.topic or "") if context.topic in PROBLEM_TOPICS else None
@@ -134,7 +134,7 @@ def _start_case(bot: "_Bot") -> Outcome:
     return _next_case_question(bot, outcome, {slot: value for slot, value in known.items()})
 
 
-def _case_answer(bot: "_Bot", slot: str) -> Outcome:
+def _case_answer(bot: "Bot", slot: str) -> Outcome:
     """Reads the answer to one case question."""
     guide, reading = bot.guide, bot.reading
     answers = dict(bot.context.case)
@@ -157,7 +157,7 @@ def _case_answer(bot: "_Bot", slot: str) -> Outcome:
     return _next_case_question(bot, Outcome().set(**{slot: value}), answers)
 
 
-def _next_case_question(bot: "_Bot", outcome: Outcome, answers: Dict[str, Optional[str]]) -> Outcome:
+def _next_case_question(bot: "Bot", outcome: Outcome, answers: Dict[str, Optional[str]]) -> Outcome:
     """Asks the first unanswered case question, or shows the summary when all are answered."""
     guide = bot.guide
     for slot in CASE_SLOTS:
@@ -168,7 +168,7 @@ def _next_case_question(bot: "_Bot", outcome: Outcome, answers: Dict[str, Option
     return summary
 
 
-def _summary(bot: "_Bot", answers: Dict[str, Optional[str]]) -> Outcome:
+def _summary(bot: "Bot", answers: Dict[str, Optional[str]]) -> Outcome:
     """The case summary to read to the agent, with whether agents are in now."""
     guide = bot.guide
     values = summary_values(*(answers.get(slot) for slot in CASE_SLOTS))
@@ -184,7 +184,7 @@ def _clear_case() -> Dict[str, None]:
     return {slot: None for slot in CASE_SLOTS}
 
 
-def _rating(bot: "_Bot") -> Optional[Outcome]:
+def _rating(bot: "Bot") -> Optional[Outcome]:
     """Reads the 1-5 rating; a refusal is a refusal, free text is kept as the comment."""
     guide, reading, text = bot.guide, bot.reading, bot.turn.text
     rating = parse_rating(text)
@@ -209,7 +209,7 @@ def _rating(bot: "_Bot") -> Optional[Outcome]:
     return _keep_comment(bot, rating=SKIPPED)
 
 
-def _comment(bot: "_Bot") -> Optional[Outcome]:
+def _comment(bot: "Bot") -> Optional[Outcome]:
     """Reads the optional comment after the rating."""
     guide, reading = bot.guide, bot.reading
     if _is_no(bot) or (_REFUSAL.search(bot.turn.text) and len(bot.turn.text) <= 12):
@@ -225,7 +225,7 @@ def _comment(bot: "_Bot") -> Optional[Outcome]:
     return _keep_comment(bot)
 
 
-def _keep_comment(bot: "_Bot", rating: object = None) -> Outcome:
+def _keep_comment(bot: "Bot", rating: object = None) -> Outcome:
     """Keeps what the customer wrote as the comment and thanks them for it."""
     guide = bot.guide
     comment = " ".join(bot.turn.text.split())[:MAX_COMMENT_CHARS]
@@ -238,6 +238,6 @@ def _keep_comment(bot: "_Bot", rating: object = None) -> Outcome:
     return Outcome().say("\n".join(lines)).set(**slots)
 
 
-def _end_pending(bot: "_Bot") -> Optional[Outcome]:
+def _end_pending(bot: "Bot") -> Optional[Outcome]:
     """Drops the open question so the flow serves the new problem or the request for a person."""
     return None
