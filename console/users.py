@@ -1,0 +1,108 @@
+"""Console accounts: a name, a role (viewer, trainer, admin) and an argon2id password hash.
+
+A viewer reads conversations and the dashboard; a trainer also teaches the bot; an admin also manages
+accounts. Passwords are hashed with argon2-cffi's defaults (argon2id, RFC 9106 low-memory profile).
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import time
+from dataclasses import dataclass
+from typing import List, Optional
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+VIEWER, TRAINER, ADMIN = "viewer", "trainer", "admin"
+ROLES = (VIEWER, TRAINER, ADMIN)
+# What each role may do, each including the ones before it.
+_RANK = {role: rank for rank, role in enumerate(ROLES)}
+ROLE_LABELS = {VIEWER: "조회", TRAINER: "학습 담당", ADMIN: "관리자"}
+MIN_PASSWORD_CHARS = 10
+_NAME = re.compile(r"^[A-Za-z0-9._-]{2,40}$")
+
+_hasher = PasswordHasher()
+# Verified against when the account does not exist, so a wrong name takes as long as a wrong password.
+_DUMMY_HASH = _hasher.hash("not a password of anyone")
+
+
+class AccountError(ValueError):
+    """An account cannot be created as asked; the message says why, in Korean."""
+
+
+@dataclass(frozen=True)
+class User:
+    """A signed-in or stored account."""
+
+    name: str
+    role: str
+
+    def may(self, role: str) -> bool:
+        """Whether this account has ``role``'s rights (an admin may do what a trainer may)."""
+        return _RANK[self.role] >= _RANK[role]
+
+    @property
+    def role_label(self) -> str:
+        """The role in Korean."""
+        return ROLE_LABELS[self.role]
+
+
+def create_user(connection: sqlite3.Connection, name: str, password: str, role: str) -> User:
+    """Adds an account.
+
+    Raises:
+        AccountError: A bad name, role or too short a password, or the name is taken.
+    """
+    if not _NAME.match(name):
+        raise AccountError("아이디는 영문, 숫자, '.', '_', '-'로 2~40자여야 해요.")
+    if role not in ROLES:
+        raise AccountError(f"역할은 {', '.join(ROLES)} 중 하나여야 해요.")
+    if len(password) < MIN_PASSWORD_CHARS:
+        raise AccountError(f"비밀번호는 {MIN_PASSWORD_CHARS}자 이상이어야 해요.")
+    try:
+        connection.execute(
+            "INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)",
+            (name, role, _hasher.hash(password), time.time()),
+        )
+    except sqlite3.IntegrityError as error:
+        raise AccountError(f"'{name}' 아이디는 이미 있어요.") from error
+    return User(name, role)
+
+
+def verify(connection: sqlite3.Connection, name: str, password: str) -> Optional[User]:
+    """The account when ``password`` is its password, else ``None`` (same work either way)."""
+    row = connection.execute("SELECT name, role, password_hash FROM users WHERE name = ?", (name,)).fetchone()
+    try:
+        _hasher.verify(row["password_hash"] if row else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    return User(row["name"], row["role"]) if row else None
+
+
+def find_user(connection: sqlite3.Connection, name: str) -> Optional[User]:
+    """The account named ``name``, or ``None``."""
+    row = connection.execute("SELECT name, role FROM users WHERE name = ?", (name,)).fetchone()
+    return User(row["name"], row["role"]) if row else None
+
+
+def list_users(connection: sqlite3.Connection) -> List[User]:
+    """Every account, by name."""
+    return [User(row["name"], row["role"]) for row in connection.execute("SELECT name, role FROM users ORDER BY name")]
+
+
+def has_admin(connection: sqlite3.Connection) -> bool:
+    """Whether any admin account exists."""
+    return connection.execute("SELECT 1 FROM users WHERE role = ?", (ADMIN,)).fetchone() is not None
+
+
+def ensure_first_admin(connection: sqlite3.Connection, name: str, password: str) -> Optional[User]:
+    """Creates the first admin from the settings when the store has no admin yet; returns it if created.
+
+    Raises:
+        AccountError: The configured name or password is not acceptable.
+    """
+    if has_admin(connection) or not name or not password:
+        return None
+    return create_user(connection, name, password, ADMIN)
