@@ -2,7 +2,8 @@
 
 Order: tokenizers; our full training and retraining (the model it trains is what the rest measures);
 the stock ``rasa init`` bot; the NLU comparison (okt and whitespace variants trained on the same data);
-end to end (start-up, latency and throughput, memory), then the table, JSON and plot.
+end to end (start-up, latency and throughput, memory); the Kakao capacity (:mod:`bench.kakao_bench`),
+then the table, JSON and plot.
 
 ``--model PATH`` (or ``--model newest`` for the newest in models/) skips training and serves that
 model; ``--stock DIR`` reuses a stock project made by an earlier run (e.g. ``$BENCH_WORKDIR/stock``).
@@ -23,18 +24,19 @@ from typing import Any, Dict, List, Optional
 
 from bench import PLOT_PATH, PROJECT_ROOT, PYTHON, RESULTS_DIR
 from bench.measure import load_average
+from rasa_runtime.trained_models import newest_model
 
 logger = logging.getLogger("bench")
-TOPICS = ("tokenizer", "training", "nlu", "e2e")
-# The concurrency levels of the full sweep (the README's plot).
+TOPICS = ("tokenizer", "training", "nlu", "e2e", "kakao")
+# The concurrency levels of the full sweep (docs/performance.md's plot).
 DEFAULT_LEVELS = "1,5,10,20"
 
 
 def _newest_model() -> Path:
-    models = sorted((PROJECT_ROOT / "models").glob("*.tar.gz"), key=lambda path: path.stat().st_mtime)
-    if not models:
+    model = newest_model()
+    if model is None:
         raise SystemExit("No model in models/: run `make train`, or leave out --model to train one.")
-    return models[-1]
+    return model
 
 
 def _tokenizer(workdir: Path) -> Dict[str, Any]:
@@ -77,7 +79,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     results: Dict[str, Any] = {"meta": {"started": time.strftime("%Y-%m-%d %H:%M:%S"), "workdir": str(workdir),
                                         "load_average_at_start": load_average(), "cpus": os.cpu_count()}}
 
-    from bench import e2e_bench, nlu_bench, report, stock_bot, training_bench
+    from bench import e2e_bench, kakao_bench, nlu_bench, report, stock_bot, training_bench
 
     def step(name: str) -> None:
         logger.info("== %s (%.0f s so far, load average %s)", name, time.monotonic() - started, load_average())
@@ -89,7 +91,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     project: Optional[Path] = None
     if args.model:
         our_model = _newest_model() if args.model == "newest" else Path(args.model)
-    elif "training" in topics or "nlu" in topics or "e2e" in topics:
+    elif {"training", "nlu", "e2e", "kakao"} & set(topics):
         step("training (full, then after one new example)")
         results["training"] = training_bench.run(workdir)
         our_model = Path(results["training"]["full"]["model"])
@@ -103,22 +105,28 @@ def main(argv: Optional[List[str]] = None) -> int:
             stock = stock_bot.create(workdir)
         results["stock"] = stock
     if "nlu" in topics:
+        assert our_model is not None, "trained or given above"
         step("NLU: okt and whitespace variants, held-out macro-F1")
         results["nlu"] = nlu_bench.run(workdir, project or training_bench.copy_project(workdir / "project"),
                                        our_model)
     if "e2e" in topics:
+        assert our_model is not None and stock is not None, "trained or given above"
         step("end to end: start-up, latency, throughput, memory")
         results["e2e"] = e2e_bench.run(
             our_model, Path(stock["project"]), Path(stock["model"]), workdir,
             levels=[int(level) for level in args.levels.split(",")], repeats=args.repeats,
             two_workers=not args.no_two_workers, profile_dir=RESULTS_DIR if args.profile else None,
         )
+    if "kakao" in topics:
+        assert our_model is not None, "trained or given above"
+        step("Kakao capacity: distinct customers and one customer bursting, 1 and 2 Rasa processes")
+        results["kakao"] = kakao_bench.run(our_model, workdir)
     results["meta"]["seconds"] = round(time.monotonic() - started, 1)
     results["meta"]["load_average_at_end"] = load_average()
     results["meta"]["model"] = str(our_model) if our_model else None
 
     saved = report.write_json(results)
-    # The README's plot is the full default sweep; a partial run draws its own beside its results.
+    # docs/performance.md's plot is the full default sweep; a partial run draws its own beside its results.
     plot_path = PLOT_PATH if args.levels == DEFAULT_LEVELS else RESULTS_DIR / PLOT_PATH.name
     if "e2e" in results:
         report.plot(results["e2e"], plot_path)

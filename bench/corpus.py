@@ -11,7 +11,7 @@ import yaml
 from bench import PROJECT_ROOT
 
 NLU_DATA = PROJECT_ROOT / "data" / "nlu"
-HOLDOUT = PROJECT_ROOT / "tests" / "nlu_holdout.yml"
+HOLDOUT = PROJECT_ROOT / "tests" / "data" / "nlu_holdout.yml"
 # "[3만원](amount)" or '[3만원]{"entity": "amount"}' -> "3만원"
 _ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
 

@@ -105,7 +105,7 @@ def stored_messages_check(tracker_db: Path, sent: Dict[str, List[str]]) -> Dict[
                 "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user' ORDER BY id", (sender,)
             ).fetchall()
             stored = [json.loads(data)["text"] for (data,) in rows]
-            wrong += sum(1 for a, b in zip(stored, texts) if a != b) + abs(len(stored) - len(texts))
+            wrong += sum(1 for a, b in zip(stored, texts, strict=False) if a != b) + abs(len(stored) - len(texts))
     return {"conversations": len(sent), "messages": sum(map(len, sent.values())), "lost_or_duplicated": wrong}
 
 

@@ -10,7 +10,7 @@ and featurizers differ:
   LexicalSyntacticFeaturizer, word and char_wb 1-4 CountVectorsFeaturizers, DIET, EntitySynonymMapper)
   with our DIET and fallback settings.
 
-Each model is scored on ``tests/nlu_holdout.yml`` (never used for training) as ``make test`` does
+Each model is scored on ``tests/data/nlu_holdout.yml`` (never used for training) as ``make test`` does
 (``rasa.nlu.test``, macro-averaged F1 over intents, fallback predictions counting as errors), and on a
 copy of it with every space removed, as customers often type on a phone.
 
@@ -91,7 +91,7 @@ def holdout_splits(workdir: Path) -> Dict[str, Path]:
     spaceless = write_nlu_file(
         workdir / "nlu_holdout_spaceless.yml",
         ((intent, without_spaces(text)) for intent, text in read_examples(HOLDOUT)),
-        "tests/nlu_holdout.yml with every space removed (written by bench.nlu_bench)",
+        "tests/data/nlu_holdout.yml with every space removed (written by bench.nlu_bench)",
     )
     return {"clean": HOLDOUT, "spaceless": spaceless}
 

@@ -70,8 +70,8 @@ def _stacks(path: Path):
 def summarise(path: Path) -> Dict[str, object]:
     """Shares (percent of busy samples) of each stage and each graph component in one profile."""
     total = 0
-    stages: Dict[str, int] = collections.Counter()
-    components: Dict[str, int] = collections.Counter()
+    stages: collections.Counter[str] = collections.Counter()
+    components: collections.Counter[str] = collections.Counter()
     for frames, count in _stacks(path):
         total += count
         for stage, pattern in STAGES.items():
@@ -93,7 +93,7 @@ def summarise(path: Path) -> Dict[str, object]:
 def top_functions(path: Path, limit: int = 25) -> List[str]:
     """The functions with the most samples of their own (self time), as "percent function" lines."""
     total = 0
-    own: Dict[str, int] = collections.Counter()
+    own: collections.Counter[str] = collections.Counter()
     for frames, count in _stacks(path):
         total += count
         own[frames[-1]] += count

@@ -78,6 +78,9 @@ def rows(results: Dict[str, Any]) -> List[Row]:
     e2e = results.get("e2e")
     if e2e:
         table += _e2e_rows(e2e)
+    kakao = results.get("kakao")
+    if kakao:
+        table += _kakao_rows(kakao)
     training = results.get("training")
     if training:
         full = training["full"]["seconds"]
@@ -155,6 +158,30 @@ def _e2e_rows(e2e: Dict[str, Any]) -> List[Row]:
             " + ".join(f"{cpu[role]:.1f}" for role in ("rasa", "actions") if role in cpu),
             f"{_fmt(stock_cpu)} stock", f"{_fmt(_ratio(ours_cpu, stock_cpu), 2)}x", "",
         ))
+    return table
+
+
+def _kakao_rows(kakao: Dict[str, Any]) -> List[Row]:
+    """Per Rasa-process count: the capacity of each sweep, the level beyond it, and the slowest HTTP answer."""
+    table: List[Row] = []
+    promise_ms = kakao["promise_s"] * 1000
+    for subject, measured in kakao["subjects"].items():
+        for sweep, label in (("distinct_customers", "customers at once"), ("one_customer_burst", "one customer's burst")):
+            found = measured[sweep]
+            levels = found["levels"]
+            slowest = max(level["http_max_ms"] for level in levels)
+            beyond = next((level for level in levels if not level["holds"]), None)
+            if beyond is None:
+                detail = f"all held, up to {levels[-1]['level']}"
+            else:
+                shed = beyond["apologies"] + beyond["busy"] + beyond["errors"]
+                detail = f"{beyond['level']}: {shed} of {beyond['messages']} without answer"
+            table.append((
+                f"Kakao, {subject}: {label} answered in time (p95 < {kakao['promise_s']:g} s)",
+                f"{found['capacity']}" + ("+" if found["all_measured_held"] else ""), detail, "",
+                f"every HTTP answer < {kakao['promise_s']:g} s (max {slowest:,.0f} ms): "
+                f"{_verdict(slowest < promise_ms)}",
+            ))
     return table
 
 

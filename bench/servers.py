@@ -21,7 +21,8 @@ import requests
 
 from bench import PROJECT_ROOT, RASA
 from bench.measure import children, cpu_seconds, memory_mb
-from paybot.launch import action_server_command, bot_environment, free_port, rasa_server_command, stop_process
+from paybot.launch import bot_environment, free_port, stop_process
+from rasa_runtime.launcher import action_server_command, rasa_server_command
 
 logger = logging.getLogger(__name__)
 

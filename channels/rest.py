@@ -6,8 +6,12 @@ Same URL and reply format as Rasa's own ``rest`` channel (``POST /webhooks/rest/
 - invalid UTF-8, invalid JSON, a non-object body, a missing or wrongly typed sender or message → 400
   with ``{"error": ...}`` (Rasa's answers a JSON array with a 500, a missing sender by mixing everyone
   into the shared "default" conversation);
-- empty and over-long messages get a polite reply without running the bot;
-- personal data is masked before Rasa sees the text (see :mod:`channels.guard`);
+- empty messages get a polite reply without running the bot; over-long ones are read from the beginning,
+  and the customer is told so (never a 4xx for what a customer typed);
+- a message that is only a photo or file (its address, or attachment fields beside or in ``metadata``:
+  ``attachments``, ``image``, ``file``, ...) is answered from the guide without NLU; a leading "/" is a
+  command only for the bot's own button payloads; personal data is masked before Rasa sees the text
+  (see :mod:`channels.guard`);
 - when the bot fails or says nothing, the customer gets the technical-error answer with the phone
   number instead of an empty list;
 - replies are UTF-8 JSON with the Korean as it is (Rasa's escape every non-ASCII character),
@@ -19,14 +23,16 @@ from __future__ import annotations
 import functools
 import json
 import logging
-from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.guard import finish_replies, prepare_message
+from channels.guard import finish_replies, prepare_message, user_message
+from paybot.media import Media, media_in_fields
 
 logger = logging.getLogger(__name__)
 
@@ -45,8 +51,21 @@ def _error(message: str, status: int = 400) -> HTTPResponse:
     return response.json({"error": message}, status=status, dumps=_dumps)
 
 
-def parse_rest_body(body: bytes) -> Tuple[Text, Text, Optional[Dict[Text, Any]]]:
-    """Reads sender, message and optional metadata from a REST request body.
+@dataclass
+class RestMessage:
+    """One REST request, read: who sent it, the text, the metadata and any attachments beside them."""
+
+    sender: Text
+    message: Text
+    metadata: Optional[Dict[Text, Any]]
+    attachments: List[Media] = field(default_factory=list)
+
+
+def parse_rest_body(body: bytes) -> RestMessage:
+    """Reads sender, message, optional metadata and attachments from a REST request body.
+
+    The message may be missing or ``null`` when the request carries an attachment (a photo sent without
+    words); attachments are looked for beside ``message`` and inside ``metadata``.
 
     Raises:
         BadRequest: When the body is not a JSON object with a string sender and message.
@@ -68,13 +87,16 @@ def parse_rest_body(body: bytes) -> Tuple[Text, Text, Optional[Dict[Text, Any]]]
     if len(sender) > MAX_SENDER_ID_CHARS or any(not character.isprintable() for character in sender):
         raise BadRequest(f"'sender' must be at most {MAX_SENDER_ID_CHARS} printable characters.")
 
-    message = payload.get("message")
-    if not isinstance(message, str):
-        raise BadRequest("'message' must be a string.")
     metadata = payload.get("metadata")
     if metadata is not None and not isinstance(metadata, dict):
         raise BadRequest("'metadata' must be a JSON object.")
-    return sender, message, metadata
+    attachments = media_in_fields(payload, "body") + media_in_fields(metadata, "metadata")
+    message = payload.get("message")
+    if message is None and attachments:
+        message = ""
+    if not isinstance(message, str):
+        raise BadRequest("'message' must be a string.")
+    return RestMessage(sender, message, metadata, attachments)
 
 
 class SafeRestInput(InputChannel):
@@ -96,17 +118,16 @@ class SafeRestInput(InputChannel):
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             try:
-                sender, raw_message, metadata = parse_rest_body(request.body or b"")
+                read = parse_rest_body(request.body or b"")
             except BadRequest as error:
                 return _error(str(error))
 
-            prepared = prepare_message(raw_message)
+            sender = read.sender
+            prepared = prepare_message(read.message, read.attachments)
             collector = CollectingOutputChannel()
             if prepared.runs_bot:
                 try:
-                    await on_new_message(
-                        UserMessage(prepared.text, collector, sender, input_channel=self.name(), metadata=metadata)
-                    )
+                    await on_new_message(user_message(prepared, collector, sender, self.name(), read.metadata))
                 except Exception:  # noqa: BLE001 - the customer must get an answer whatever failed
                     logger.exception("The bot failed on a REST message from sender %s.", sender)
             replies = finish_replies(prepared, collector.messages)

@@ -18,7 +18,9 @@ conversations are recorded under, the output channel), with two changes:
   a session id that is not a short printable string and makes a new one instead.
 
 - **Guarded messages.** Like the REST channel (see :mod:`channels.guard`), every ``user_uttered``
-  message is cleaned, capped and has its personal data masked before Rasa sees it; unreadable payloads
+  message is cleaned, capped and has its personal data masked before Rasa sees it, a photo or file (its
+  address, or attachment fields in the payload or its metadata) is answered without NLU, and a leading "/"
+  is a command only for the bot's own button payloads; unreadable payloads
   get a polite reply instead of an exception, and a turn in which the bot said nothing gets the
   technical-error answer with the phone number.
 
@@ -39,7 +41,8 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 from socketio import AsyncServer
 
-from channels.guard import notices, prepare_message, silence_reply
+from channels.guard import notices, prepare_message, silence_reply, user_message
+from paybot.media import media_in_fields
 from paybot.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -126,7 +129,9 @@ class AllowedOriginsSocketIOInput(SocketIOInput):
                     # Rasa drops such a message silently; it is answered in its socket's own conversation.
                     logger.warning("socket.io message without a session id from %s; answered on the socket.", sid)
             raw = data.get("message")
-            prepared = prepare_message(raw if isinstance(raw, str) else "")
+            metadata = _metadata(data.get(self.metadata_key))
+            attachments = media_in_fields(data, "payload") + media_in_fields(metadata, "metadata")
+            prepared = prepare_message(raw if isinstance(raw, str) else "", attachments)
             output = _CountingSocketIOOutput(sio, self.bot_message_evt)
             for notice in notices(prepared):
                 await output.send_text_message(sender_id, notice)
@@ -134,10 +139,7 @@ class AllowedOriginsSocketIOInput(SocketIOInput):
                 return
             sent_before = output.sent
             try:
-                await on_new_message(
-                    UserMessage(prepared.text, output, sender_id, input_channel=self.name(),
-                                metadata=_metadata(data.get(self.metadata_key)))
-                )
+                await on_new_message(user_message(prepared, output, sender_id, self.name(), metadata))
             except Exception:  # noqa: BLE001 - the customer must get an answer whatever failed
                 logger.exception("The bot failed on a socket.io message from session %s.", sender_id)
             if output.sent == sent_before:

@@ -13,15 +13,18 @@ from typing import Any, Dict, List, Optional
 
 from pydantic import AnyHttpUrl, BaseModel, Extra, Field, StrictStr, ValidationError, validator
 
+from paybot.media import Media, media_in_kakao_request
+
 logger = logging.getLogger(__name__)
 
 # Kakao's botUserKey is at most 70 characters; some room is left, and Rasa's SQL tracker store keeps
 # sender ids (prefix included) in a 255-character column.
 MAX_USER_ID_CHARS = 128
-# Longest utterance accepted at all; channels.guard politely refuses anything over MAX_MESSAGE_CHARS.
-MAX_UTTERANCE_CHARS = 20_000
-# Largest request body read; a real skill request is about 1-2 kB.
-MAX_BODY_BYTES = 64 * 1024
+# Largest request body read. A real skill request is about 1-2 kB; a customer's longest message fits many
+# times over (300,000 Hangul syllables), and channels.guard reads the beginning of anything over
+# MAX_MESSAGE_CHARS, so no message a customer can type gets a 4xx. Only a body no KakaoTalk message makes
+# is refused.
+MAX_BODY_BYTES = 1024 * 1024
 
 
 class MalformedRequest(ValueError):
@@ -42,14 +45,26 @@ class KakaoUser(_KakaoModel):
     type: Optional[StrictStr] = None
 
 
-class UserRequest(_KakaoModel):
-    """``userRequest``: the utterance, the user, and the one-time callback URL if the block has one."""
+def _object_or_empty(value: Any) -> Dict[str, Any]:
+    """Kakao has sent ``null`` and the string ``"null"`` for objects; anything but an object counts as empty."""
+    return value if isinstance(value, dict) else {}
 
-    utterance: StrictStr = Field(..., max_length=MAX_UTTERANCE_CHARS)
+
+class UserRequest(_KakaoModel):
+    """``userRequest``: the utterance, the user, the one-time callback URL if the block has one, and the
+    request's parameters (``params.media`` when the customer sent a photo or a video)."""
+
+    utterance: StrictStr
     user: KakaoUser
     callbackUrl: Optional[AnyHttpUrl] = None
     timezone: Optional[StrictStr] = None
     lang: Optional[StrictStr] = None
+    params: Dict[str, Any] = Field(default_factory=dict)
+
+    @validator("params", pre=True)
+    def _params_object(cls, value: Any) -> Dict[str, Any]:  # noqa: N805 - pydantic validator
+        """Anything but an object counts as no parameters."""
+        return _object_or_empty(value)
 
 
 class Bot(_KakaoModel):
@@ -64,12 +79,13 @@ class Action(_KakaoModel):
 
     name: Optional[StrictStr] = None
     params: Dict[str, Any] = Field(default_factory=dict)
+    detailParams: Dict[str, Any] = Field(default_factory=dict)
     clientExtra: Dict[str, Any] = Field(default_factory=dict)
 
-    @validator("params", "clientExtra", pre=True)
-    def _object_or_empty(cls, value: Any) -> Dict[str, Any]:  # noqa: N805 - pydantic validator
+    @validator("params", "detailParams", "clientExtra", pre=True)
+    def _objects(cls, value: Any) -> Dict[str, Any]:  # noqa: N805 - pydantic validator
         """Kakao has sent ``null`` and the string ``"null"`` here; anything but an object counts as empty."""
-        return value if isinstance(value, dict) else {}
+        return _object_or_empty(value)
 
 
 class Trigger(_KakaoModel):
@@ -96,6 +112,14 @@ class SkillRequest(_KakaoModel):
     def trigger_type(self) -> Optional[str]:
         """``flow.trigger.type``, when Kakao sent it."""
         return self.flow.trigger.type if self.flow and self.flow.trigger else None
+
+    @property
+    def media(self) -> List[Media]:
+        """Photos, videos and the like the request's parameters carry (``userRequest.params.media``,
+        the secure-image plugin's ``action.params``, an ``IMAGE_UPLOAD`` trigger)."""
+        return media_in_kakao_request(
+            self.userRequest.params, self.action.params, self.action.detailParams, self.trigger_type
+        )
 
     @property
     def callback_url(self) -> Optional[str]:
