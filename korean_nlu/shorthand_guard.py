@@ -27,7 +27,7 @@ import json
 import logging
 import re
 import unicodedata
-from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Set, Text, Tuple
+from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Set, Text, Tuple
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -68,7 +68,7 @@ def _pairs(key: Text) -> Set[Text]:
 class KnownShorthand:
     """The bare training examples' keys, per intent."""
 
-    def __init__(self, keys_by_intent: Optional[Dict[Text, Iterable[Text]]] = None) -> None:
+    def __init__(self, keys_by_intent: Optional[Mapping[Text, Iterable[Text]]] = None) -> None:
         """Builds the lookup from ``{intent: keys}``."""
         self.keys_by_intent: Dict[Text, FrozenSet[Text]] = {
             intent: frozenset(keys) for intent, keys in (keys_by_intent or {}).items()
