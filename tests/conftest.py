@@ -1,103 +1,53 @@
-"""Shared fixtures: the action-test trio (dispatcher, domain, tracker) and a frozen clock."""
+"""Test layout and the ``live`` marker.
+
+``tests/unit/`` mirrors the packages and needs no model, server or service; ``tests/live/`` holds the modules
+that train, load a model, start servers or reach PostgreSQL, Redis or Chromium, grouped by what they exercise;
+``tests/support/`` the helpers and shared fixtures; ``tests/data/`` the data files. ``make test-unit``
+(pytest -m "not live") runs every test not marked live, including the few in ``tests/live/`` modules that need
+nothing running; a test under ``tests/unit/`` that turns out live is a collection error.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List, Optional
+from typing import List
 
 import pytest
-from rasa_sdk import Tracker
-from rasa_sdk.executor import CollectingDispatcher
 
-import paybot.business_hours
+pytest_plugins = ["tests.support.fixtures"]
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SEOUL_WEEKDAY_MORNING = datetime(2026, 11, 25, 10, 0)  # a Wednesday, agents working
-SEOUL_SATURDAY = datetime(2026, 11, 28, 14, 0)
+UNIT_DIR = Path(__file__).resolve().parent / "unit"
 
-TrackerFactory = Callable[..., Tracker]
-
-
-@pytest.fixture
-def dispatcher() -> CollectingDispatcher:
-    """Collects what an action sends to the customer."""
-    return CollectingDispatcher()
-
-
-@pytest.fixture(scope="session")
-def domain() -> Dict[str, Any]:
-    """The bot's real domain, as the action server receives it."""
-    from rasa.shared.core.domain import Domain
-
-    return Domain.load(str(PROJECT_ROOT / "domain")).as_dict()
-
-
-def user_event(text: str, intent: str, entities: Optional[List[Dict[str, Any]]] = None) -> Dict[str, Any]:
-    """A user event as Rasa sends it to the action server."""
-    return {
-        "event": "user",
-        "text": text,
-        "parse_data": {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": entities or []},
+# A test is live when it is marked so (``@pytest.mark.live`` or a module's ``pytestmark``: tests that train or
+# load a model, or run rasa themselves, without a fixture saying so), uses one of these fixtures, or runs on
+# PostgreSQL (a ``postgresql`` parameter).
+LIVE_FIXTURES = frozenset(
+    {
+        "bot", "burst_bot", "cluster", "conversation_bot", "faulty_bot", "kakao_bot", "slow_kakao_bot",
+        "tokenless_bot", "stores_bot", "unpatched_rasa", "shell_with_hanging_actions", "trained", "loop",
+        "redis_env", "postgres_url", "web_chat", "browser", "page",
     }
+)
 
 
-@pytest.fixture
-def make_tracker() -> TrackerFactory:
-    """Builds a tracker whose latest message has the given text, intent, entities and ranking."""
+def _is_live(item: pytest.Item) -> bool:
+    """Whether the test needs a model, servers or services (see LIVE_FIXTURES)."""
+    if item.get_closest_marker("live") is not None:
+        return True
+    callspec = getattr(item, "callspec", None)
+    on_postgresql = callspec is not None and "postgresql" in callspec.params.values()
+    return bool(set(getattr(item, "fixturenames", ())) & LIVE_FIXTURES) or on_postgresql
 
-    def build(
-        text: str,
-        intent: str,
-        entities: Optional[List[Dict[str, Any]]] = None,
-        slots: Optional[Dict[str, Any]] = None,
-        earlier: Optional[List[Dict[str, Any]]] = None,
-        ranking: Optional[List[Dict[str, Any]]] = None,
-        active_loop: Optional[str] = None,
-    ) -> Tracker:
-        latest = user_event(text, intent, entities)["parse_data"]
-        latest["intent_ranking"] = ranking or [{"name": intent, "confidence": 0.9}]
-        events = list(earlier or []) + [user_event(text, intent, entities)]
-        return Tracker(
-            sender_id="test-customer",
-            slots=dict(slots or {}),
-            latest_message=latest,
-            events=events,
-            paused=False,
-            followup_action=None,
-            active_loop={"name": active_loop} if active_loop else {},
-            latest_action_name="action_listen",
+
+def pytest_collection_modifyitems(config: pytest.Config, items: List[pytest.Item]) -> None:
+    """Marks the live tests so that ``-m "not live"`` keeps only the fast ones; none may sit in tests/unit/."""
+    misplaced = []
+    for item in items:
+        if _is_live(item):
+            item.add_marker(pytest.mark.live)
+            if UNIT_DIR in item.path.parents:
+                misplaced.append(item.nodeid)
+    if misplaced:
+        raise pytest.UsageError(
+            "live tests under tests/unit/ (move them to tests/live/): " + ", ".join(misplaced)
         )
-
-    return build
-
-
-class _FrozenDatetime(datetime):
-    frozen: datetime = SEOUL_WEEKDAY_MORNING
-
-    @classmethod
-    def now(cls, tz: Any = None) -> datetime:  # type: ignore[override]
-        moment = cls.frozen.replace(tzinfo=paybot.business_hours.to_local(cls.frozen).tzinfo)
-        return moment.astimezone(tz) if tz else moment.replace(tzinfo=None)
-
-
-@pytest.fixture
-def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[datetime], None]]:
-    """Freezes the business-hours clock; call the fixture with a Seoul time to move it."""
-    monkeypatch.setattr(paybot.business_hours, "datetime", _FrozenDatetime)
-
-    def set_time(moment: datetime) -> None:
-        _FrozenDatetime.frozen = moment
-
-    set_time(SEOUL_WEEKDAY_MORNING)
-    yield set_time
-    set_time(SEOUL_WEEKDAY_MORNING)
-
-
-@pytest.fixture(scope="session")
-def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator["LiveBot"]:
-    """The real bot over HTTP: trained model, action server, SQLite tracker store."""
-    from tests.live_servers import LiveBot, live_bot
-
-    with live_bot(tmp_path_factory.mktemp("live-bot")) as running:
-        yield running
