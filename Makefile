@@ -2,8 +2,9 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
+# The settings' defaults (settings.defaults, read by paybot/settings.py too), exported to every recipe.
 include settings.defaults
-export
+export $(shell sed -n 's/^\([A-Z][A-Z0-9_]*\) *?=.*/\1/p' settings.defaults)
 
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -12,13 +13,13 @@ RASA := $(VENV)/bin/rasa
 PYTHON310 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.10*/bin/python3.10) $(shell command -v python3.10))
 SETUP_STAMP := $(VENV)/.setup-done
 # The NLU components' code is part of the model too.
-TRAIN_INPUTS := config.yml $(shell find domain data -name '*.yml' 2>/dev/null) $(wildcard korean_nlu/*.py)
+TRAIN_INPUTS := config.yml $(shell find domain data -name '*.yml' 2>/dev/null) $(shell find korean_nlu -name '*.py' 2>/dev/null)
 
-.PHONY: help setup train run run-cluster shell test validate clean soak bench
+.PHONY: help setup train run run-cluster shell test test-unit lint validate clean soak bench retention
 
 # What make test demands of the NLU (docs/nlu.md): macro-F1 with a clarification counted as a miss, and the
 # largest share answered with a wrong topic, on the held-out split and on the external set of real
-# utterances none of us wrote (tests/nlu_external.yml, never trained on).
+# utterances none of us wrote (tests/data/nlu_external.yml, never trained on).
 HOLDOUT_MIN_F1 := 0.95
 HOLDOUT_MAX_WRONG := 0.03
 EXTERNAL_MIN_F1 := 0.75
@@ -44,11 +45,19 @@ train: setup ## Train a model when models/ has none newer than config, domain an
 		$(RASA) train --domain domain --fixed-model-name "paybot-$$(date +%Y%m%d-%H%M%S)" --out models; \
 	fi
 
-run: train web-setup ## Serve the bot: chat page :8080, Rasa :5005 (REST, socket.io, Kakao), actions :5055
+run: train web-setup console-setup ## Serve the bot: chat page :8080, Rasa :5005 (REST, socket.io, Kakao), actions :5055, console :8090
 	@bash scripts/run.sh
 
-run-cluster: train ## Serve the bot on two Rasa servers (:5005, :5006) sharing PostgreSQL and Redis
+run-cluster: train web-setup cluster-setup ## Serve the bot behind nginx :5000: Rasa :5005 and :5006 on PostgreSQL and Redis, chat page :8080
 	@bash scripts/run_cluster.sh
+
+# The cluster's load balancer (cluster/nginx.conf.template): Debian's nginx, and envsubst to fill it in.
+.PHONY: cluster-setup
+CLUSTER_PACKAGES := nginx-light gettext-base
+
+cluster-setup: ## Install Debian's nginx (and envsubst) for run-cluster and its test (apt-get, as root)
+	@if dpkg -s $(CLUSTER_PACKAGES) >/dev/null 2>&1; then echo "$(CLUSTER_PACKAGES): installed."; \
+	else apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $(CLUSTER_PACKAGES); fi
 
 shell: train ## Chat with the bot in the terminal
 	@bash scripts/run.sh shell
@@ -56,15 +65,26 @@ shell: train ## Chat with the bot in the terminal
 validate: setup ## Check the training data and domain (rasa data validate)
 	$(RASA) data validate --domain domain
 
-test: train web-setup browser-setup ## Run every test: pytest, data validation, story tests, NLU on the held-out split
+test: train web-setup browser-setup cluster-setup console-setup ## Run every test: lint, pytest, data validation, story tests, NLU on the held-out split
+	@$(MAKE) --no-print-directory lint
 	$(PY) -m pytest -q
 	$(RASA) data validate --domain domain
-	$(RASA) test core --stories tests/test_stories.yml --fail-on-prediction-errors --out results/core
-	$(RASA) test nlu --domain domain --nlu tests/nlu_holdout.yml --out results/nlu
+	$(RASA) test core --stories tests/data/test_stories.yml --fail-on-prediction-errors --out results/core
+	$(RASA) test nlu --domain domain --nlu tests/data/nlu_holdout.yml --out results/nlu
 	$(PY) scripts/check_nlu_f1.py results/nlu/intent_report.json --min-macro-f1 0.90
-	$(PY) -m trainer.outcomes tests/nlu_holdout.yml tests/nlu_external.yml --json results/nlu/outcomes.json \
-		--check tests/nlu_holdout.yml $(HOLDOUT_MIN_F1) $(HOLDOUT_MAX_WRONG) \
-		--check tests/nlu_external.yml $(EXTERNAL_MIN_F1) $(EXTERNAL_MAX_WRONG)
+	$(PY) -m trainer.outcomes tests/data/nlu_holdout.yml tests/data/nlu_external.yml --json results/nlu/outcomes.json \
+		--check tests/data/nlu_holdout.yml $(HOLDOUT_MIN_F1) $(HOLDOUT_MAX_WRONG) \
+		--check tests/data/nlu_external.yml $(EXTERNAL_MIN_F1) $(EXTERNAL_MAX_WRONG)
+
+test-unit: setup ## Fast tests only: no model, servers or services (pytest -m "not live"), in seconds
+	$(PY) -m pytest -q -m "not live"
+
+lint: setup ## Ruff (style, imports, likely bugs) and mypy (types) over our packages, as pyproject.toml configures them
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
+retention: setup ## Delete conversations older than TRACKER_RETENTION_DAYS now (ARGS=--dry-run only counts them)
+	$(PY) -m paybot.retention $(ARGS)
 
 clean: ## Remove trained models and test results (keeps .venv)
 	rm -rf models results
@@ -104,3 +124,21 @@ trainer-inbox: setup ## Trainers: label the customer messages the bot did not un
 
 bench: setup ## Speed benchmark against a stock `rasa init` bot, trains its own model (bench/results/, table, plot)
 	$(PY) -m bench $(BENCH_ARGS)
+
+# The support-team console (console/, docs/console.md): Chart.js from npm, copied into console/static/vendor/.
+.PHONY: console-setup console-user console-bench
+CONSOLE_STAMP := console/node_modules/.npm-ci-done
+
+console-setup: $(CONSOLE_STAMP) ## Install the console's chart library (Chart.js) with npm ci from console/package-lock.json
+
+$(CONSOLE_STAMP): console/package.json console/package-lock.json
+	@command -v npm >/dev/null || { echo "npm not found: the console needs Node.js and npm to install Chart.js"; exit 1; }
+	cd console && npm ci --ignore-scripts --no-audit --no-fund
+	mkdir -p console/static/vendor && cp console/node_modules/chart.js/dist/chart.umd.min.js console/static/vendor/
+	@touch $@
+
+console-user: setup ## Console accounts: ARGS="add NAME --role viewer|trainer|admin" (asks the password), ARGS=list
+	$(PY) -m console user $(ARGS)
+
+console-bench: setup ## Console dashboard queries on a generated store of 100,000 conversations (timings)
+	$(PY) -m console.bench $(ARGS)

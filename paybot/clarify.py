@@ -26,7 +26,7 @@ def likely_topics(
     chosen: List[Tuple[str, str]] = []
     for ranked in intent_ranking:
         intent = ranked.get("name")
-        if intent in labels and intent != "out_of_scope" and intent not in dict(chosen):
+        if isinstance(intent, str) and intent in labels and intent != "out_of_scope" and intent not in dict(chosen):
             chosen.append((intent, labels[intent]))
         if len(chosen) == limit - 1:
             break

@@ -44,7 +44,7 @@ MAX_LABEL_CHARS = 14
 # Fields an entry may have; anything else is a typo ("question:") and is rejected.
 FIELDS: tuple[str, ...] = ("topic", "key", "label", "questions", "answer")
 
-# Default score thresholds (see tests/test_followups.py for the distributions they come from):
+# Default score thresholds (see tests/unit/paybot/test_followups.py for the distributions they come from):
 # at or above ANSWER_THRESHOLD the bot answers with the best entry; between SUGGEST_THRESHOLD and it,
 # the bot offers the best entries' labels as buttons; below SUGGEST_THRESHOLD it ignores follow-ups.
 ANSWER_THRESHOLD = 0.45
@@ -325,12 +325,12 @@ class _TfidfSpace:
 
     def __init__(self, documents: Sequence[Sequence[str]], owners: Sequence[int]) -> None:
         entry_features: dict[int, set[str]] = defaultdict(set)
-        for owner, features in zip(owners, documents):
+        for owner, features in zip(owners, documents, strict=True):
             entry_features[owner].update(features)
         count = len(entry_features)
         document_frequency: Counter[str] = Counter()
-        for features in entry_features.values():
-            document_frequency.update(features)
+        for owned in entry_features.values():
+            document_frequency.update(owned)
         self._idf: dict[str, float] = {
             feature: math.log((1 + count) / (1 + frequency)) + 1.0 for feature, frequency in document_frequency.items()
         }

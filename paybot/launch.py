@@ -1,8 +1,7 @@
-"""How the bot's processes are started outside ``make run``: by the tests, the soak test and the benchmark.
-
-One place for the commands and the environment, so that what the tests and the benchmark measure is the
-bot ``make run`` serves (same credentials, endpoints and settings), apart from the ports and files each
-run gets for itself.
+"""The environment and ports of the bot's processes outside ``make run``: the tests, the soak test and
+the benchmark. The command lines themselves come from :mod:`rasa_runtime.launcher`, so what the tests and
+the benchmark measure is the bot ``make run`` serves (same credentials, endpoints and settings), apart
+from the ports and files each run gets for itself.
 """
 
 from __future__ import annotations
@@ -10,12 +9,9 @@ from __future__ import annotations
 import socket
 import subprocess
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, Optional
 
 from paybot.settings import environment_with_defaults
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-RASA = PROJECT_ROOT / ".venv" / "bin" / "rasa"
 
 
 def free_port() -> int:
@@ -42,17 +38,6 @@ def bot_environment(
     )
     env.update(extra_env or {})
     return env
-
-
-def action_server_command(port: int) -> List[str]:
-    """The action server (rasa-sdk) on ``port``; run it from the project root."""
-    return [str(RASA), "run", "actions", "--actions", "actions", "--port", str(port)]
-
-
-def rasa_server_command(model: Path, port: int) -> List[str]:
-    """A Rasa server for ``model`` on ``port`` with the project's channels and endpoints."""
-    return [str(RASA), "run", "--model", str(model), "--port", str(port),
-            "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"]
 
 
 def stop_process(process: subprocess.Popen) -> None:

@@ -91,7 +91,12 @@ def mask_personal_data(text: str) -> MaskResult:
     kinds: List[str] = []
     for kind, pattern, replace, applies in _RULES:
 
-        def substitute(match: re.Match) -> str:
+        def substitute(
+            match: re.Match,
+            kind: str = kind,
+            replace: Callable[[re.Match], str] = replace,
+            applies: Callable[[re.Match], bool] = applies,
+        ) -> str:
             if not applies(match):
                 return match.group(0)
             if kind not in kinds:

@@ -271,7 +271,7 @@ def _parse(message: str, now: datetime) -> AskedTime | None:
     clock = _clock(message)
     if clock is not None:
         hour, minute, day_shift, before, clock_span = clock
-        moment = _place(None if rolling else anchor, time(hour, minute), day_shift, now) - before
+        moment: datetime | None = _place(None if rolling else anchor, time(hour, minute), day_shift, now) - before
         return AskedTime("moment", _words(message, spans + [clock_span]), moment)
 
     night = _night(message)

@@ -1,7 +1,7 @@
 """Reports external/calibration utterances that also occur in the training data or the held-out split.
 
-Usage: python scripts/check_external_overlap.py [--external tests/nlu_external.yml]
-                                                 [--calibration tests/nlu_calibration.yml]
+Usage: python scripts/check_external_overlap.py [--external tests/data/nlu_external.yml]
+                                                 [--calibration tests/data/nlu_calibration.yml]
 
 Utterances are compared after normalisation: Unicode NFKC, lower case, every
 whitespace and punctuation character removed (so "안녕하세요!" and "안녕 하세요" match).
@@ -47,12 +47,12 @@ def read_examples(path: Path) -> list[tuple[str, str]]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--external", type=Path, default=ROOT / "tests/nlu_external.yml")
-    parser.add_argument("--calibration", type=Path, default=ROOT / "tests/nlu_calibration.yml")
+    parser.add_argument("--external", type=Path, default=ROOT / "tests/data/nlu_external.yml")
+    parser.add_argument("--calibration", type=Path, default=ROOT / "tests/data/nlu_calibration.yml")
     args = parser.parse_args()
 
     reference: dict[str, tuple[str, str]] = {}
-    ref_files = sorted((ROOT / "data/nlu").glob("*.yml")) + [ROOT / "tests/nlu_holdout.yml"]
+    ref_files = sorted((ROOT / "data/nlu").glob("*.yml")) + [ROOT / "tests/data/nlu_holdout.yml"]
     for path in ref_files:
         if path.exists():
             for intent, text in read_examples(path):

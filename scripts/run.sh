@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Starts the action server, waits for its /health, then Rasa (server, or `shell` for the terminal).
 # In server mode it also serves the web chat page (web/serve.py) on 127.0.0.1:$WEB_CHAT_PORT.
-# Called by `make run` / `make shell` with the settings exported by the Makefile.
+# Called by `make run` / `make shell`; runs on its own too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Every setting: the environment's value, else its default from settings.defaults (paybot/settings.py).
+eval "$(.venv/bin/python -m paybot.settings)"
 
 mode="${1:-server}"
-rasa=.venv/bin/rasa
+# The command lines are written once, in rasa_runtime/launcher.py.
+launch=(.venv/bin/python -m rasa_runtime.launcher)
 mkdir -p logs
 
 # wait_until_up NAME URL PID LOG: waits for URL to answer; stops with LOG's tail if PID died first.
@@ -27,7 +30,7 @@ wait_until_up() {
 # PostgreSQL or Redis named by the settings but unreachable: one clear line instead of a traceback.
 .venv/bin/python -m paybot.preflight
 
-"$rasa" run actions --actions actions --port "$ACTION_PORT" >logs/actions.log 2>&1 &
+"${launch[@]}" actions --port "$ACTION_PORT" >logs/actions.log 2>&1 &
 actions_pid=$!
 web_pid=""
 trap 'kill "$actions_pid" $web_pid 2>/dev/null || true' EXIT INT TERM
@@ -36,7 +39,7 @@ wait_until_up "action server" "http://127.0.0.1:${ACTION_PORT}/health" "$actions
 echo "Action server: http://127.0.0.1:${ACTION_PORT}/health"
 
 if [ "$mode" = "shell" ]; then
-  "$rasa" shell --endpoints endpoints.yml
+  "${launch[@]}" shell
   exit 0
 fi
 
@@ -45,15 +48,25 @@ web_pid=$!
 wait_until_up "chat page server" "http://127.0.0.1:${WEB_CHAT_PORT}/" "$web_pid" logs/web.log
 echo "Chat page: http://127.0.0.1:${WEB_CHAT_PORT}/ (open it in a browser once Rasa is up)"
 
+# The support-team console (docs/console.md) on ${CONSOLE_HOST}:${CONSOLE_PORT}, only when an admin exists or
+# CONSOLE_ADMIN_USER/CONSOLE_ADMIN_PASSWORD name one; otherwise `console check` says how to create one and the
+# bot starts without it.
+console_pid=""
+if .venv/bin/python -m console check; then
+  .venv/bin/python -m console serve >logs/console.log 2>&1 &
+  console_pid=$!
+  trap 'kill "$actions_pid" $web_pid $console_pid 2>/dev/null || true' EXIT INT TERM
+  wait_until_up "console" "http://${CONSOLE_HOST}:${CONSOLE_PORT}/health" "$console_pid" logs/console.log
+  echo "Console: http://${CONSOLE_HOST}:${CONSOLE_PORT}/ (support staff: sign in there)"
+fi
+
 cat <<TXT
 Starting Rasa on http://127.0.0.1:${RASA_PORT} (channels: rest, socketio, kakao). Talk to it with:
   curl -s -XPOST localhost:${RASA_PORT}/webhooks/rest/webhook -d '{"sender":"u1","message":"고객센터 전화번호 알려주세요"}'
 Stop with Ctrl-C.
 TXT
 # Rasa's HTTP API (conversations, model, ...) stays off unless RASA_API_TOKEN is set, and then needs it.
-api_flags=()
 if [ -n "${RASA_API_TOKEN:-}" ]; then
-  api_flags=(--enable-api --auth-token "$RASA_API_TOKEN")
   echo "Rasa's HTTP API is on; every call needs ?token=<RASA_API_TOKEN>."
 fi
-"$rasa" run --port "$RASA_PORT" --credentials credentials.yml --endpoints endpoints.yml "${api_flags[@]}"
+"${launch[@]}" server --port "$RASA_PORT" --api-token "${RASA_API_TOKEN:-}"

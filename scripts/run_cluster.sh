@@ -1,36 +1,87 @@
 #!/usr/bin/env bash
-# Runs several Rasa servers that share one PostgreSQL tracker store and one Redis lock store, plus the
-# action server: a conversation may hit any of them. Called by `make run-cluster`.
+# Runs several Rasa servers that share one PostgreSQL tracker store and one Redis lock store, the action
+# server, nginx in front of them on $CLUSTER_PORT (cluster/nginx.conf.template: round-robin for REST and
+# Kakao, sticky for socket.io) and the chat page pointing at nginx. Called by `make run-cluster`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export TRACKER_STORE_URL="$CLUSTER_TRACKER_STORE_URL"
 export LOCK_STORE_TYPE=redis
-rasa=.venv/bin/rasa
+export WEB_CHAT_SOCKET_URL="$CLUSTER_WEB_CHAT_SOCKET_URL"
+# The Rasa command lines are written once, in rasa_runtime/launcher.py.
+launch=(.venv/bin/python -m rasa_runtime.launcher)
+nginx=/usr/sbin/nginx
 mkdir -p logs
 
 .venv/bin/python -m paybot.preflight
+if [ ! -x "$nginx" ]; then
+  echo "Cannot start: $nginx is missing; run \`make cluster-setup\` (apt-get install nginx-light)." >&2
+  exit 1
+fi
+
+# nginx's configuration, pid file, logs and (unused) temp folders: all in the run folder, never /etc.
+run_dir="$(realpath -m "$CLUSTER_RUN_DIR")"
+mkdir -p "$run_dir/tmp"
+upstreams=""
+for port in $CLUSTER_PORTS; do
+  upstreams+="        server 127.0.0.1:$port max_fails=1 fail_timeout=10s;"$'\n'
+done
+CLUSTER_RUN_DIR="$run_dir" CLUSTER_UPSTREAM_SERVERS="$upstreams" \
+  envsubst '${CLUSTER_RUN_DIR} ${CLUSTER_PORT} ${CLUSTER_UPSTREAM_SERVERS}' \
+  <cluster/nginx.conf.template >"$run_dir/nginx.conf"
+nginx_flags=(-p "$run_dir" -c "$run_dir/nginx.conf" -e "$run_dir/nginx-error.log")
+"$nginx" -t -q "${nginx_flags[@]}"
+
+# wait_until_up NAME URL PID LOG: waits for URL to answer; stops with LOG's tail if PID died first.
+wait_until_up() {
+  for _ in $(seq 1 360); do
+    if curl -sf "$2" >/dev/null; then return 0; fi
+    if ! kill -0 "$3" 2>/dev/null; then
+      echo "The $1 did not start; see $4:" >&2
+      tail -n 20 "$4" >&2
+      exit 1
+    fi
+    sleep 0.5
+  done
+  echo "The $1 did not answer at $2 within three minutes; see $4." >&2
+  exit 1
+}
 
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT INT TERM
-"$rasa" run actions --actions actions --port "$ACTION_PORT" >logs/actions.log 2>&1 &
+"${launch[@]}" actions --port "$ACTION_PORT" >logs/actions.log 2>&1 &
 pids+=($!)
+rasa_pids=()
 for port in $CLUSTER_PORTS; do
-  "$rasa" run --port "$port" --credentials credentials.yml --endpoints endpoints.yml >"logs/rasa-$port.log" 2>&1 &
+  "${launch[@]}" server --port "$port" >"logs/rasa-$port.log" 2>&1 &
   pids+=($!)
+  rasa_pids+=($!)
 done
+"$nginx" "${nginx_flags[@]}" &
+nginx_pid=$!
+pids+=($!)
+.venv/bin/python -m web.serve >"logs/web-$WEB_CHAT_PORT.log" 2>&1 &
+web_pid=$!
+pids+=($!)
 
+index=0
 for port in $CLUSTER_PORTS; do
-  until curl -sf "http://127.0.0.1:$port/" >/dev/null; do sleep 1; done
+  wait_until_up "Rasa server on :$port" "http://127.0.0.1:$port/" "${rasa_pids[$index]}" "logs/rasa-$port.log"
   echo "Rasa server: http://127.0.0.1:$port  (log: logs/rasa-$port.log)"
+  index=$((index + 1))
 done
+wait_until_up "load balancer" "http://127.0.0.1:$CLUSTER_PORT/health" "$nginx_pid" "$run_dir/nginx-error.log"
+wait_until_up "chat page server" "http://127.0.0.1:$WEB_CHAT_PORT/" "$web_pid" "logs/web-$WEB_CHAT_PORT.log"
 cat <<TXT
-Conversations: ${TRACKER_STORE_URL}; locks: Redis ${REDIS_HOST}:${REDIS_PORT}. Any server can take any
-message of any conversation; put a load balancer (or the web page's socket.io URL) in front of them.
+Load balancer (nginx): http://127.0.0.1:${CLUSTER_PORT}  (REST and Kakao round-robin, socket.io sticky;
+  config and logs: ${run_dir}/)
+Chat page: http://127.0.0.1:${WEB_CHAT_PORT}/  (its socket.io URL: ${WEB_CHAT_SOCKET_URL})
+Conversations: ${TRACKER_STORE_URL}; locks: Redis ${REDIS_HOST}:${REDIS_PORT}. Try:
+  curl -s -XPOST localhost:${CLUSTER_PORT}/webhooks/rest/webhook -d '{"sender":"u1","message":"고객센터 전화번호 알려주세요"}'
 Stop with Ctrl-C.
 TXT
-# A server that dies leaves the others serving (as behind a load balancer); Ctrl-C stops them all.
+# A Rasa server that dies leaves the others serving behind nginx; Ctrl-C stops them all.
 while [ -n "$(jobs -rp)" ]; do
   if wait -n; then status=0; else status=$?; fi
-  echo "A cluster process exited (status $status); the others keep serving. Logs: logs/" >&2
+  echo "A cluster process exited (status $status); the others keep serving. Logs: logs/, ${run_dir}/" >&2
 done

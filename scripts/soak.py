@@ -24,7 +24,7 @@ import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.live_servers import LiveBot, live_bot  # noqa: E402
+from tests.support.live_servers import LiveBot, live_bot  # noqa: E402
 
 MESSAGES = [
     "안녕하세요", "결제가 안 돼요", "아니요", "괜찮아요", "고객센터 번호 알려주세요", "상담 시간이 어떻게 돼요",
@@ -78,7 +78,7 @@ def lost_events(bot: LiveBot, conversations: int, messages: int) -> int:
             ).fetchall()
             stored = [json.loads(data)["text"] for (data,) in rows]
             expected = [MESSAGES[i % len(MESSAGES)] for i in range(messages)]
-            lost += sum(1 for a, b in zip(stored, expected) if a != b) + abs(len(stored) - len(expected))
+            lost += sum(1 for a, b in zip(stored, expected, strict=False) if a != b) + abs(len(stored) - len(expected))
     return lost
 
 

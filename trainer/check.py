@@ -5,7 +5,15 @@ from __future__ import annotations
 import re
 from typing import Iterable, List, Sequence, Tuple
 
-from trainer.conflicts import IN_HOLDOUT, SAME_NORMALISED, SAME_TEXT, Clash, ConflictReport, ExampleIndex, find_conflicts
+from trainer.conflicts import (
+    IN_HOLDOUT,
+    SAME_NORMALISED,
+    SAME_TEXT,
+    Clash,
+    ConflictReport,
+    ExampleIndex,
+    find_conflicts,
+)
 from trainer.console import FAIL, OK, WARN, pad, quoted, seconds
 from trainer.nlu_files import Example, read_all_examples, read_examples
 from trainer.project import Project
@@ -19,7 +27,7 @@ _RASA_WARNING = re.compile(r"UserWarning: (.+)")
 _CLASH_TITLES = {
     SAME_TEXT: "같은 문장이 두 의도에 있어요",
     SAME_NORMALISED: "띄어쓰기·문장부호·반복 글자·대소문자만 다른 문장이 두 의도에 있어요",
-    IN_HOLDOUT: "평가용(tests/nlu_holdout.yml) 문장이 학습 데이터에 그대로 있어요",
+    IN_HOLDOUT: "평가용(tests/data/nlu_holdout.yml) 문장이 학습 데이터에 그대로 있어요",
 }
 
 

@@ -143,7 +143,7 @@ def evaluate(project: Project, models: Sequence[Path]) -> List[Evaluation]:
     """Scores ``models`` on the held-out split, reusing stored results; new runs go in parallel.
 
     Args:
-        project: The project (its ``tests/nlu_holdout.yml`` is the held-out split).
+        project: The project (its ``tests/data/nlu_holdout.yml`` is the held-out split).
         models: Model files.
 
     Returns:

@@ -57,8 +57,9 @@ def plain_text(example: str) -> str:
 
 def _round_trip_yaml(style: Tuple[int, int, int] = _INDENT_STYLES[0]) -> YAML:
     yaml = YAML(typ="rt")
-    yaml.preserve_quotes = True
-    yaml.width = 4096  # never re-wrap long lines
+    # ruamel.yaml declares these attributes as None.
+    yaml.preserve_quotes = True  # type: ignore[assignment]
+    yaml.width = 4096  # type: ignore[assignment]  # never re-wrap long lines
     mapping, sequence, offset = style
     yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
     return yaml
@@ -179,7 +180,8 @@ def _write_atomically(path: Path, text: str) -> None:
 
 
 def append_examples(path: Path, intent: str, sentences: Sequence[str]) -> Optional[int]:
-    """Appends ``sentences`` to the end of ``intent``'s examples in ``path``.
+    """Appends ``sentences`` to the end of ``intent``'s examples in ``path`` (its last block, when the
+    file splits the intent into several themed blocks).
 
     Everything outside the new lines stays byte for byte as it was (checked before writing).
 
@@ -199,7 +201,8 @@ def append_examples(path: Path, intent: str, sentences: Sequence[str]) -> Option
     original, _ = _load(path)
     style = _file_style(original, path)
     content = _round_trip_yaml(style).load(original)
-    block = next((item for item in _intent_blocks(content) if str(item["intent"]) == intent), None)
+    blocks = [item for item in _intent_blocks(content) if str(item["intent"]) == intent]
+    block = blocks[-1] if blocks else None
     if block is None:
         raise NluFileError(f"{path}: '{intent}' 의도의 예문 블록이 없어요.")
     examples = str(block["examples"])

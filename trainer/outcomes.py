@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
+from rasa_runtime.trained_models import newest_model
 from trainer.nlu_files import read_examples
 from trainer.project import FALLBACK_INTENT
 
@@ -73,7 +74,7 @@ class SetScore:
         """(band, sentences, share whose top intent is right) per confidence band."""
         rows = []
         edges = list(BANDS) + [1.01]
-        for low, high in zip(edges, edges[1:]):
+        for low, high in zip(edges, edges[1:], strict=False):
             inside = [d for d in self.decisions if low <= d.top_confidence < high]
             if inside:
                 right = sum(d.top_intent == d.intent for d in inside) / len(inside)
@@ -129,9 +130,8 @@ async def _decide(model: Path, sets: Sequence[Path]) -> List[SetScore]:
     """Runs the model over each set's sentences."""
     import logging
 
-    from rasa.core.agent import Agent
-
     import structlog
+    from rasa.core.agent import Agent
 
     logging.getLogger("rasa").setLevel(logging.WARNING)
     agent = Agent.load(str(model))
@@ -176,12 +176,6 @@ def print_scores(scores: Sequence[SetScore]) -> None:
             print(f"  {band}  {count:4d} sentences  {right:6.1%} right")
 
 
-def newest_model(models: Path) -> Optional[Path]:
-    """The newest ``*.tar.gz`` in ``models``."""
-    found = sorted(models.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
-    return found[-1] if found else None
-
-
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Scores the newest model (or ``--model``) on the given sets; exits 1 below the thresholds."""
     parser = argparse.ArgumentParser(prog="python -m trainer.outcomes", description=__doc__.splitlines()[0])
@@ -210,13 +204,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     failed = False
     by_name = {s.name: s for s in scores}
     for name, min_f1, max_wrong in args.check:
-        score = by_name.get(Path(name).name)
-        if score is None:
+        checked = by_name.get(Path(name).name)
+        if checked is None:
             print(f"--check names a set that was not scored: {name}", file=sys.stderr)
             failed = True
             continue
-        if score.macro_f1 < float(min_f1) or score.share("wrong") > float(max_wrong):
-            print(f"{score.name}: macro-F1 {score.macro_f1:.3f} (min {min_f1}), wrong {score.share('wrong'):.1%} "
+        if checked.macro_f1 < float(min_f1) or checked.share("wrong") > float(max_wrong):
+            print(f"{checked.name}: macro-F1 {checked.macro_f1:.3f} (min {min_f1}), wrong {checked.share('wrong'):.1%} "
                   f"(max {float(max_wrong):.0%}): below the threshold", file=sys.stderr)
             failed = True
     return 1 if failed else 0

@@ -8,6 +8,8 @@ from typing import Any, Iterable, List, Optional
 
 from ruamel.yaml import YAML
 
+from rasa_runtime.trained_models import newest_model, trained_models
+
 # Rasa's own intent for messages the FallbackClassifier could not place; never trained on.
 FALLBACK_INTENT = "nlu_fallback"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
@@ -65,12 +67,12 @@ class Project:
     @property
     def holdout_path(self) -> Path:
         """The held-out NLU split: never trained on, used by ``report``."""
-        return self.root / "tests" / "nlu_holdout.yml"
+        return self.root / "tests" / "data" / "nlu_holdout.yml"
 
     @property
     def external_path(self) -> Path:
         """Real utterances written by third parties, never trained on (``report`` scores it when present)."""
-        return self.root / "tests" / "nlu_external.yml"
+        return self.root / "tests" / "data" / "nlu_external.yml"
 
     @property
     def results_dir(self) -> Path:
@@ -105,9 +107,8 @@ class Project:
 
     def models(self) -> List[Path]:
         """Trained models, oldest first (by modification time, as ``rasa`` and the tests pick them)."""
-        return sorted(self.models_dir.glob("*.tar.gz"), key=lambda path: path.stat().st_mtime)
+        return trained_models(self.models_dir)
 
     def newest_model(self) -> Optional[Path]:
         """The model the bot would load, or ``None`` before the first training."""
-        models = self.models()
-        return models[-1] if models else None
+        return newest_model(self.models_dir)

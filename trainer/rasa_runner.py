@@ -106,7 +106,7 @@ def run_rasa(
         )
         assert process.stdout is not None  # stdout=PIPE
         while True:
-            chunk = process.stdout.read1(65536)  # whatever is there, without waiting for a full buffer
+            chunk = process.stdout.read1(65536)  # type: ignore[attr-defined]  # a BufferedReader; whatever is there, without waiting for a full buffer
             if not chunk:
                 break
             sink.write(chunk)

@@ -1,6 +1,6 @@
 """``trainer report``: what the newest model does better or worse than the one before it.
 
-Both models are scored on the held-out split (``tests/nlu_holdout.yml``) with ``rasa test nlu``;
+Both models are scored on the held-out split (``tests/data/nlu_holdout.yml``) with ``rasa test nlu``;
 the report shows macro-F1 and F1 per intent side by side, the held-out sentences that became wrong
 (and right), and Rasa's confusion-matrix picture. It fails when an intent's F1 fell by more than
 ``MAX_F1_DROP``.

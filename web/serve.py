@@ -83,7 +83,7 @@ def content_security_policy(socket_url: str) -> str:
 def page_config_script(socket_url: str) -> bytes:
     """``/config.js``: the settings the page's script reads from ``window.PAYBOT_WEB_CHAT``."""
     config = json.dumps({"socketUrl": socket_url}).replace("<", "\\u003c")
-    return f"window.PAYBOT_WEB_CHAT = {config};\n".encode("utf-8")
+    return f"window.PAYBOT_WEB_CHAT = {config};\n".encode()
 
 
 class ChatPageHandler(BaseHTTPRequestHandler):

@@ -8,13 +8,26 @@ middle of something else, and the details kept for the case summary.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Callable, Optional
+from typing import Any, Callable, Dict, Optional
 
 from paybot.business_hours import format_korean_datetime
 from paybot.dialogue import cues, forms
-from paybot.dialogue.reading import GUIDE_QUESTIONS, PROBLEM_TOPICS, TOPIC_INTENTS, Reading
-from paybot.followups import ANSWER_THRESHOLD, SUGGEST_THRESHOLD
-from paybot.dialogue.replies import asked_time_line, call_line, detail_lines, followup_buttons, resolved_question, topic_answer
+from paybot.dialogue.reading import (
+    CENTER_QUESTIONS,
+    GUIDE_QUESTIONS,
+    HANDOFF_INTENTS,
+    PROBLEM_TOPICS,
+    TOPIC_INTENTS,
+    Reading,
+)
+from paybot.dialogue.replies import (
+    asked_time_line,
+    call_line,
+    detail_lines,
+    followup_buttons,
+    resolved_question,
+    topic_answer,
+)
 from paybot.dialogue.state import (
     AMOUNT,
     EMERGENCY,
@@ -29,7 +42,7 @@ from paybot.dialogue.state import (
     WHEN,
     Outcome,
 )
-from paybot.followups import Followup
+from paybot.followups import ANSWER_THRESHOLD, SUGGEST_THRESHOLD, Followup
 from paybot.guide import Guide
 from paybot.time_voice import AskedTime, parse_asked_time, status_for_asked
 
@@ -50,6 +63,10 @@ class Bot:
         """The agent-status line for now."""
         return call_line(self.guide, self.now, urgent=urgent, ars=ars)
 
+    def hand_off_again(self) -> Outcome:
+        """A person asked for again right after the hand-off: how the call reaches one, not the block twice."""
+        return Outcome().say(f"{self.guide.message('human_again')}\n{self.call(ars=True)}")
+
     def answer_topic(self, intent: str) -> Outcome:
         """The guide's answer for a topic, acknowledging the details given, then "did it help?"."""
         guide = self.guide
@@ -59,7 +76,7 @@ class Bot:
         lines = [topic_text(self, intent)]
         lines += detail_lines(guide, self.turn.entity(AMOUNT), self.turn.entity(ERROR_CODE))
         outcome = Outcome().say("\n".join(lines))
-        slots = {TOPIC: intent, PENDING: None}
+        slots: Dict[str, Any] = {TOPIC: intent, PENDING: None}
         if topic.ask_resolved:
             outcome.messages.append(resolved_question(guide, topic_followups(guide, intent)))
             slots[PENDING] = RESOLVED
@@ -71,7 +88,7 @@ class Bot:
             if self.context.pending == RESOLVED:
                 slots[PENDING] = RESOLVED
         outcome.set(**slots)
-        if intent in ("request_human", "report_fraud"):
+        if intent in HANDOFF_INTENTS:
             forms.offer_case(self, outcome)
         return outcome
 
@@ -125,7 +142,7 @@ class Bot:
         asked = parse_asked_time(self.turn.text, self.now)
         if asked and reading.question:
             return Outcome().say(self.asked_time(asked))
-        if reading.intent in GUIDE_QUESTIONS | {"request_human"} and reading.sure(0.7) and reading.intent != "give_feedback":
+        if reading.intent in CENTER_QUESTIONS and reading.sure(0.7) and reading.intent != "give_feedback":
             return Outcome().say(topic_text(self, reading.intent))
         if reading.question and reading.intent not in ("affirm", "deny"):
             return self.honest_gap()

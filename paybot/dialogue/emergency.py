@@ -12,10 +12,11 @@ from typing import Optional
 
 from paybot.dialogue import cues
 from paybot.dialogue.bot import Bot, details_text, remember_details
-from paybot.dialogue.reading import ANSWER_THRESHOLD
+from paybot.dialogue.reading import ANSWER_THRESHOLD, EMERGENCY_TOPICS
 from paybot.dialogue.replies import detail_lines
 from paybot.dialogue.state import AMOUNT, ERROR_CODE, Outcome
 from paybot.time_voice import parse_asked_time
+
 
 def answer_emergency(bot: Bot) -> Optional[Outcome]:
     """Keeps the customer on the emergency until they clearly move on."""
@@ -38,13 +39,13 @@ def answer_emergency(bot: Bot) -> Optional[Outcome]:
         # "Yes" only while agents answer; off hours the same urgency without a yes a caller could misread
         key = "emergency_call_now" if guide.agent_status(bot.now).is_open else "emergency_call_now_off_hours"
         return Outcome().say(f"{guide.message(key)}\n{urgent_call}")
-    if reading.switches_topic and reading.intent not in ("report_fraud", "transfer_issue", "request_human"):
+    if reading.switches_topic and reading.intent not in EMERGENCY_TOPICS | {"request_human"}:
         return None
     if reading.intent == "request_human" and reading.sure(0.7):
         return None
     outcome = Outcome()
     hit = reading.best_followup
-    if hit and hit.score >= ANSWER_THRESHOLD and hit.followup.topic in ("report_fraud", "transfer_issue", "general"):
+    if hit and hit.score >= ANSWER_THRESHOLD and hit.followup.topic in EMERGENCY_TOPICS | {"general"}:
         outcome = bot.answer_followup(hit.followup)
     else:
         lines = []

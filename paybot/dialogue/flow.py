@@ -3,6 +3,7 @@
 ``respond`` is the whole decision, a pure function of the message as the NLU read it, the
 conversation's context and the clock. In order:
 
+0. **Not text** (a photo, a file, a sticker, as the channel says): the guide's answer for it.
 1. **What the bot just asked** (``forms.py``): "도움이 되셨나요?", the case-summary offer and its
    questions, the rating and the comment. An answer is taken as an answer; a question is answered and
    the question asked again; a goodbye, a new problem or a request for a person ends it.
@@ -24,8 +25,16 @@ from paybot.clarify import likely_topics
 from paybot.dialogue import cues, forms
 from paybot.dialogue.bot import Bot, ChatLine, details_text, keep_pending, remember_details, topic_followups
 from paybot.dialogue.emergency import answer_emergency
-from paybot.dialogue.reading import ANSWER_THRESHOLD, GUIDE_QUESTIONS, PROBLEM_TOPICS, TOPIC_INTENTS, UNCLEAR, Reading
-from paybot.dialogue.replies import detail_lines, followup_buttons, resolved_question, topic_buttons
+from paybot.dialogue.reading import (
+    ANSWER_THRESHOLD,
+    CENTER_QUESTIONS,
+    GUIDE_QUESTIONS,
+    PROBLEM_TOPICS,
+    TOPIC_INTENTS,
+    UNCLEAR,
+    Reading,
+)
+from paybot.dialogue.replies import detail_lines, followup_buttons, resolved_question, topic_buttons, topic_payload
 from paybot.dialogue.state import (
     AMOUNT,
     CASE_SLOTS,
@@ -41,6 +50,8 @@ from paybot.dialogue.state import (
     Turn,
 )
 from paybot.guide import Guide
+from paybot.media import FILE
+from paybot.media import GUIDE_MESSAGES as MEDIA_MESSAGES
 from paybot.time_voice import parse_asked_time
 
 # Intents whose questions may be about another time ("공휴일엔요?" after the hours answer).
@@ -78,6 +89,8 @@ def respond(turn: Turn, context: Context, guide: Guide, now: datetime, chat_line
     """
     reading = Reading(turn, context, guide)
     bot = Bot(reading, guide, now, chat_line)
+    if turn.media:
+        return _media(bot)
     outcome = forms.answer_pending(bot) or answer_emergency(bot) or _general(bot)
     if context.pending not in (None, RESOLVED) and PENDING not in outcome.slots:
         outcome.set(**{PENDING: None}, **{slot: None for slot in CASE_SLOTS})  # the question was left for another matter
@@ -154,6 +167,8 @@ def _general(bot: Bot) -> Outcome:
 
     if intent in TOPIC_INTENTS:
         if (intent == context.topic and context.last_reply) or _just_answered(bot, intent):
+            if intent == "request_human":
+                return keep_pending(bot, bot.hand_off_again())
             return _same_topic_again(bot)
         if context.topic in PROBLEM_TOPICS and intent in GUIDE_QUESTIONS and reading.question and not reading.sure(0.95):
             return keep_pending(bot, bot.honest_gap())  # a narrower question about the problem, not about the center
@@ -165,7 +180,7 @@ def _general(bot: Bot) -> Outcome:
     if context.topic and reading.question:
         return keep_pending(bot, bot.honest_gap())
     guess = turn_guess(bot)
-    if intent == UNCLEAR and guess in GUIDE_QUESTIONS | {"request_human"} and bot.turn.ranked(guess) >= _GUESS_CENTER_QUESTION:
+    if intent == UNCLEAR and guess in CENTER_QUESTIONS and bot.turn.ranked(guess) >= _GUESS_CENTER_QUESTION:
         return bot.answer_topic(guess)  # a question about the center: its answer is safe even when unsure
     if intent == UNCLEAR and cues.acknowledges(text):
         return keep_pending(bot, Outcome().say(guide.message("anything_else")))
@@ -262,11 +277,26 @@ def _clarify(bot: Bot) -> Outcome:
         outcome = Outcome().say(f"{guide.message('fallback_handoff')}\n{bot.call(ars=True)}")
         return outcome.set(**{MISSES: 0})
     ranking = [{"name": name, "confidence": score} for name, score in bot.turn.ranking]
-    buttons = [(label, f"/{intent}") for intent, label in likely_topics(ranking, guide.labels)]
+    buttons = [(label, topic_payload(intent)) for intent, label in likely_topics(ranking, guide.labels)]
     if bot.context.emergency or cues.is_lost_card(bot.turn.text):
-        buttons = [(guide.labels["report_fraud"], "/report_fraud")] + [b for b in buttons if b[1] != "/report_fraud"][:2]
+        fraud = topic_payload("report_fraud")
+        buttons = [(guide.labels["report_fraud"], fraud)] + [b for b in buttons if b[1] != fraud][:2]
     outcome = Outcome().say(guide.message("clarify"), buttons)
     return keep_pending(bot, outcome).set(**{MISSES: bot.context.misses + 1})
+
+
+def _media(bot: Bot) -> Outcome:
+    """A photo, video, voice message, file, location or sticker: the guide's answer for that kind.
+
+    The bot cannot see it, so it says so and asks for words (or the phone). Whatever the bot asked
+    before stays open, and the same answer to a second photo is the right answer, not a repeat.
+    """
+    guide, context = bot.guide, bot.context
+    lines = [guide.message(MEDIA_MESSAGES.get(bot.turn.media or "", MEDIA_MESSAGES[FILE]))]
+    if context.emergency:
+        lines.append(guide.message("emergency_reminder"))
+    outcome = Outcome().say("\n".join(lines)).set(**{PENDING: context.pending})
+    return outcome.set(**{LAST_REPLY: outcome.text[:MAX_LAST_REPLY_CHARS]})
 
 
 # --------------------------------------------------------------------------------------------------

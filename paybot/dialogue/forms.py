@@ -118,6 +118,11 @@ def _case_offer(bot: "Bot") -> Optional[Outcome]:
         return _start_case(bot)
     if _is_no(bot):
         return Outcome().say(bot.guide.message("no_problem")).set(**{PENDING: None})
+    if bot.reading.intent == "request_human" and bot.reading.sure(0.7):
+        # "상담원 연결해줘" right after the hand-off: how the call reaches a person, and the offer still open
+        outcome = bot.hand_off_again()
+        offer_case(bot, outcome)
+        return outcome
     return None
 
 
@@ -134,7 +139,7 @@ def _start_case(bot: "Bot") -> Outcome:
     return _next_case_question(bot, outcome, {slot: value for slot, value in known.items()})
 
 
-def _case_answer(bot: "Bot", slot: str) -> Outcome:
+def _case_answer(bot: "Bot", slot: str) -> Optional[Outcome]:
     """Reads the answer to one case question."""
     guide, reading = bot.guide, bot.reading
     answers = dict(bot.context.case)
@@ -229,7 +234,7 @@ def _keep_comment(bot: "Bot", rating: object = None) -> Outcome:
     """Keeps what the customer wrote as the comment and thanks them for it."""
     guide = bot.guide
     comment = " ".join(bot.turn.text.split())[:MAX_COMMENT_CHARS]
-    slots = {PENDING: None, FEEDBACK_COMMENT: comment or SKIPPED}
+    slots: Dict[str, object] = {PENDING: None, FEEDBACK_COMMENT: comment or SKIPPED}
     if rating is not None:
         slots[FEEDBACK_RATING] = rating
     lines = [guide.message("comment_kept")]

@@ -17,14 +17,23 @@ from paybot.dialogue.state import AMOUNT, ERROR_CODE, METHOD, WHEN, Context, Tur
 from paybot.followups import ANSWER_THRESHOLD, FollowupHit
 from paybot.guide import Guide
 
-# Intents by what they are in a conversation.
+# Intents by what they are in a conversation. These are the only lists of intent names the dialogue
+# keeps; nothing in domain/ or data/ repeats them (tests/unit/project/test_consistency.py checks both).
 PROBLEM_TOPICS = frozenset({"payment_failure", "transfer_issue", "refund", "account_access", "report_fraud"})
 GUIDE_QUESTIONS = frozenset(
     {"ask_contact", "ask_hours", "consultation_procedure", "prepare_checklist", "ask_policy", "give_feedback"}
 )
+# Questions about the center itself (and a request for a person), answered even in the middle of something else.
+CENTER_QUESTIONS = GUIDE_QUESTIONS | {"request_human"}
+# What leaves the bot's open question ("did it help?", the case questions, the rating; forms.py): one of
+# these when the model is fairly sure, or a problem of PROBLEM_TOPICS clearly stated. Both also offer
+# the case summary after their answer.
 HANDOFF_INTENTS = frozenset({"request_human", "report_fraud"})
+# The problems an emergency is about (fraud or a lost card; money sent to the wrong person): any other
+# topic the customer clearly moves to leaves emergency mode (emergency.py).
+EMERGENCY_TOPICS = frozenset({"report_fraud", "transfer_issue"})
 # Intents that name a topic the guide answers (everything a customer may switch to).
-TOPIC_INTENTS = PROBLEM_TOPICS | GUIDE_QUESTIONS | {"request_human"}
+TOPIC_INTENTS = PROBLEM_TOPICS | CENTER_QUESTIONS
 UNCLEAR = "nlu_fallback"
 DETAIL_ENTITIES = (AMOUNT, METHOD, WHEN, ERROR_CODE)
 
@@ -129,7 +138,7 @@ class Reading:
         hit = self.best_followup
         if hit is None or hit.score < ANSWER_THRESHOLD:
             return None
-        center_question = self.intent in GUIDE_QUESTIONS | {"request_human"} and self.sure(0.9)
+        center_question = self.intent in CENTER_QUESTIONS and self.sure(0.9)
         return None if center_question and hit.score < FOLLOWUP_OVER_TOPIC else hit
 
     @cached_property

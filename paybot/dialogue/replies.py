@@ -10,19 +10,25 @@ agents are not working.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import List, Optional, Sequence, Tuple
+from typing import FrozenSet, List, Optional, Sequence, Tuple
 
 from paybot.dialogue.state import Message
 from paybot.followups import Followup
-from paybot.formatting import format_won
+from paybot.formatting import won_text
 from paybot.guide import Guide, Topic
 from paybot.time_voice import AskedTime, status_for_asked
 
 Button = Tuple[str, str]
 
+# Rasa reads a message that starts with "/" as an intent; only the bot's own buttons send one.
+INTENT_PREFIX = "/"
 AFFIRM_PAYLOAD = "/affirm"
 DENY_PAYLOAD = "/deny"
 HUMAN_PAYLOAD = "/request_human"
+# The web chat's first message (web/chat.js, initPayload): the widget asks for the greeting.
+GREET_PAYLOAD = "/greet"
+# Longest error code repeated back to the customer ("E1023"); anything longer is not a code.
+MAX_ERROR_CODE_CHARS = 20
 # Follow-up buttons shown under the "did it help?" question.
 MAX_FOLLOWUP_BUTTONS = 2
 
@@ -69,24 +75,29 @@ def topic_answer(guide: Guide, topic: Topic, now: datetime) -> str:
     return text
 
 
-def detail_lines(guide: Guide, amount: object = None, error_code: Optional[str] = None) -> List[str]:
+def detail_lines(guide: Guide, amount: object = None, error_code: object = None) -> List[str]:
     """Acknowledges an amount and an error code the customer gave."""
     lines = []
     won = _won(amount)
     if won:
         lines.append(guide.message("amount_noted", amount_text=won))
-    if error_code:
-        lines.append(guide.message("unknown_error_code", error_code=error_code))
+    code = _error_code(error_code)
+    if code:
+        lines.append(guide.message("unknown_error_code", error_code=code))
     return lines
 
 
 def _won(amount: object) -> Optional[str]:
-    """The amount as "30,000원", or ``None`` when it is not a number (never raises)."""
-    try:
-        value = int(float(str(amount).replace(",", "")))
-    except (TypeError, ValueError):
+    """The amount as "30,000원", or ``None`` when it is not a plausible amount (never raises)."""
+    return won_text(amount)
+
+
+def _error_code(value: object) -> Optional[str]:
+    """An error code fit to repeat back ("E1023"), or ``None`` for anything else (never raises)."""
+    if not isinstance(value, (str, int)) or isinstance(value, bool):
         return None
-    return format_won(value) if value > 0 else None
+    code = str(value).strip()
+    return code if 0 < len(code) <= MAX_ERROR_CODE_CHARS and code.isprintable() else None
 
 
 def followup_buttons(followups: Sequence[Followup]) -> List[Button]:
@@ -120,7 +131,23 @@ def rating_buttons(guide: Guide) -> Tuple[Button, ...]:
     return stars + ((guide.message("button_no_rating"), DENY_PAYLOAD),)
 
 
+def topic_payload(intent: str) -> str:
+    """The payload of a button that opens a guide topic ("/refund")."""
+    return f"{INTENT_PREFIX}{intent}"
+
+
 def topic_buttons(guide: Guide, intents: Sequence[str]) -> Tuple[Button, ...]:
     """Buttons for guide topics by intent, titled with their labels."""
     labels = guide.labels
-    return tuple((labels[intent], f"/{intent}") for intent in intents if intent in labels)
+    return tuple((labels[intent], topic_payload(intent)) for intent in intents if intent in labels)
+
+
+def offered_payloads(guide: Guide) -> FrozenSet[str]:
+    """Every intent payload the bot's buttons (and the web chat's greeting) can send, exactly as sent.
+
+    The channels take a message starting with "/" as an intent only when it is one of these: yes, no,
+    a person, the greeting, and a button per guide topic. No payload carries entities, so a customer
+    typing ``/refund{"amount": ...}`` or ``/restart`` is read as text.
+    """
+    fixed = {AFFIRM_PAYLOAD, DENY_PAYLOAD, HUMAN_PAYLOAD, GREET_PAYLOAD}
+    return frozenset(fixed | {topic_payload(intent) for intent in guide.labels})

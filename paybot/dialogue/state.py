@@ -42,6 +42,14 @@ MAX_NOTES = 5
 MAX_NOTE_CHARS = 120
 
 
+# Rasa's name for entities written into a "/intent{...}" message; the bot never takes them.
+COMMAND_EXTRACTOR = "RegexMessageHandler"
+# Longest entity value taken as a detail; longer ones are not details anyone gives.
+MAX_ENTITY_CHARS = 100
+# The key of ``parse_data`` under which the channel says the message was a photo, a file, ... (paybot.media).
+MEDIA_KEY = "media"
+
+
 @dataclass(frozen=True)
 class Turn:
     """One customer message as the NLU read it.
@@ -52,6 +60,8 @@ class Turn:
         confidence: Its confidence.
         ranking: The full ranking, likeliest first (``name``, ``confidence``).
         entities: Extracted entities (``entity``, ``value``).
+        media: The kind of non-text input (``image``, ``sticker``, ...) the message was, if it was one;
+            the channel says so and the NLU did not run (see ``channels.guard``).
     """
 
     text: str
@@ -59,27 +69,36 @@ class Turn:
     confidence: float = 1.0
     ranking: Tuple[Tuple[str, float], ...] = ()
     entities: Tuple[Tuple[str, Any], ...] = ()
+    media: Optional[str] = None
 
     @classmethod
     def from_parse(cls, text: str, parse: Mapping[str, Any]) -> "Turn":
-        """Builds a turn from Rasa's ``parse_data`` (as in ``tracker.latest_message``)."""
-        intent = parse.get("intent") or {}
+        """Builds a turn from Rasa's ``parse_data`` (as in ``tracker.latest_message``), tolerating anything malformed.
+
+        Entities written into a command (``/refund{"amount": ...}``, extractor ``RegexMessageHandler``)
+        and values that are not short strings or numbers are dropped.
+        """
+        given = parse.get("intent")
+        intent: Mapping[str, Any] = given if isinstance(given, Mapping) else {}
         ranking = tuple(
-            (str(item.get("name")), float(item.get("confidence") or 0.0))
+            (str(item.get("name")), _confidence(item.get("confidence")))
             for item in parse.get("intent_ranking") or []
-            if isinstance(item, dict) and item.get("name")
+            if isinstance(item, Mapping) and item.get("name")
         )
         entities = tuple(
             (str(item.get("entity")), item.get("value"))
             for item in parse.get("entities") or []
-            if isinstance(item, dict) and item.get("entity")
+            if isinstance(item, Mapping) and item.get("entity") and item.get("extractor") != COMMAND_EXTRACTOR
+            and _plain_value(item.get("value"))
         )
+        media = parse.get(MEDIA_KEY)
         return cls(
             text=str(text or ""),
             intent=str(intent.get("name") or "nlu_fallback"),
-            confidence=float(intent.get("confidence") or 0.0),
+            confidence=_confidence(intent.get("confidence")),
             ranking=ranking,
             entities=entities,
+            media=media if isinstance(media, str) and media else None,
         )
 
     def entity(self, name: str) -> Any:
@@ -123,7 +142,7 @@ class Context:
         notes = slots.get(NOTES)
         try:
             misses = int(slots.get(MISSES) or 0)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             misses = 0
         return cls(
             topic=_text_or_none(slots.get(TOPIC)),
@@ -139,6 +158,26 @@ class Context:
             case={slot: _text_or_none(slots.get(slot)) for slot in CASE_SLOTS},
             rating=slots.get(FEEDBACK_RATING),
         )
+
+
+def _confidence(value: Any) -> float:
+    """A confidence in [0, 1]; anything that is not a number counts as 0."""
+    try:
+        number = float(value or 0.0)
+    except (TypeError, ValueError, OverflowError):
+        return 0.0
+    return min(max(number, 0.0), 1.0) if number == number else 0.0  # NaN is not a confidence
+
+
+def _plain_value(value: Any) -> bool:
+    """An entity value the bot can repeat: a short string or a finite number."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, str):
+        return 0 < len(value) <= MAX_ENTITY_CHARS
+    if isinstance(value, (int, float)):
+        return value == value and abs(value) != float("inf")
+    return False
 
 
 def _text_or_none(value: Any) -> Optional[str]:
