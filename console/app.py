@@ -13,6 +13,7 @@ from sanic.response import HTTPResponse
 from sqlalchemy.exc import SQLAlchemyError
 
 from console.auth import COOKIE_NAME, LoginLimiter, Sessions, load_or_create_secret
+from console.guide_pages import add_guide_pages
 from console.models_pages import add_model_pages
 from console.pages import add_pages
 from console.signals import Signals
@@ -59,7 +60,7 @@ def _safe_next(raw: str) -> str:
 
 
 def create_app(console: Console) -> Sanic:
-    """The web app: sign-in, dashboard, conversations, teaching, static files and Korean error pages."""
+    """The web app: sign-in, dashboard, conversations, teaching, models, the guide, accounts and Korean error pages."""
     app = Sanic(APP_NAME)
     app.config.FALLBACK_ERROR_FORMAT = "html"
     app.static("/static", str(STATIC))
@@ -137,6 +138,7 @@ def create_app(console: Console) -> Sanic:
     add_pages(app, console)
     add_teach_pages(app, console)
     add_model_pages(app, console)
+    add_guide_pages(app, console)
     add_user_pages(app, console)
     return app
 

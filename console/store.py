@@ -1,4 +1,5 @@
-"""The console's own SQLite file (``CONSOLE_DB``): accounts, sign-in sessions and failures, the change log.
+"""The console's own SQLite file (``CONSOLE_DB``): accounts, sign-in sessions and failures, the
+teaching change log and the guide's edit history.
 
 The tracker store is never written by the console; this file holds only what the console itself keeps.
 """
@@ -36,6 +37,16 @@ CREATE TABLE IF NOT EXISTS changes (
     sentence TEXT NOT NULL,
     path TEXT NOT NULL,
     line INTEGER NOT NULL,
+    undone_at REAL,
+    undone_by TEXT
+);
+CREATE TABLE IF NOT EXISTS guide_changes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at REAL NOT NULL,
+    user_name TEXT NOT NULL,
+    key TEXT NOT NULL,
+    old_text TEXT NOT NULL,
+    new_text TEXT NOT NULL,
     undone_at REAL,
     undone_by TEXT
 );

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from console.auth import COOKIE_NAME, LoginLimiter, Session, Sessions, csrf_matches
 from console.signals import Signals
 from console.tracker import CHANNEL_LABELS, open_tracker
-from paybot.guide import Guide
+from paybot.guide import Guide, GuideError, load_guide
 from paybot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -63,12 +63,20 @@ class Console:
     @property
     def topic_labels(self) -> Dict[str, str]:
         """The guide's topics and their Korean labels."""
-        return dict(self.guide.labels)
+        return dict(self.current_guide().labels)
 
     @property
     def intent_labels(self) -> Dict[str, str]:
         """Every intent's Korean name: the guide's topic labels and the conversational intents'."""
-        return {**CONVERSATION_INTENT_LABELS, **self.guide.labels}
+        return {**CONVERSATION_INTENT_LABELS, **self.current_guide().labels}
+
+    def current_guide(self) -> Guide:
+        """The guide as the file is now (edited from the guide page, or by hand); re-read only when it changed."""
+        try:
+            return load_guide(self.settings.guide_path)
+        except GuideError:
+            logger.warning("Console: the guide file does not load; showing the version read at start.")
+            return self.guide
 
     def render(self, request: Request, name: str, status: int = 200, **values: Any) -> HTTPResponse:
         """A page from ``templates/``, with the signed-in user and the lists every page uses."""

@@ -380,11 +380,7 @@ def _read_guide(path: Path) -> Guide:
         raise GuideError(path, f"cannot read the file ({exc.strerror})") from exc
     except UnicodeDecodeError as exc:
         raise GuideError(path, "the file is not UTF-8 text") from exc
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise GuideError(path, f"not valid YAML: {exc}") from exc
-    return _parse_guide(path, raw)
+    return parse_guide_text(path, text)
 
 
 def _parse_guide(path: Path, raw: Any) -> Guide:
@@ -407,15 +403,37 @@ def _parse_guide(path: Path, raw: Any) -> Guide:
     return guide
 
 
-def _warn_unknown_placeholders(guide: Guide) -> None:
-    """Logs placeholders in the guide that nothing will ever fill (usually a typo)."""
+def unknown_placeholders(template: str) -> list[str]:
+    """The ``{names}`` in ``template`` that neither the guide nor the bot's code ever fills (usually typos)."""
+    known = GUIDE_PLACEHOLDERS | CALLER_PLACEHOLDERS
+    return [name for name in dict.fromkeys(_PLACEHOLDER.findall(template)) if name not in known]
+
+
+def templates_of(guide: Guide) -> dict[str, str]:
+    """Every template of ``guide`` by its dotted key (``topics.refund.answer``, ``messages.handoff``)."""
     templates = {f"topics.{t.intent}.answer": t.answer for t in guide.topics.values()}
     templates.update({f"messages.{key}": text for key, text in guide.messages.items()})
-    known = GUIDE_PLACEHOLDERS | CALLER_PLACEHOLDERS
-    for key, text in templates.items():
-        for name in _PLACEHOLDER.findall(text):
-            if name not in known:
-                logger.warning("Support guide %s: %s uses unknown placeholder {%s}.", guide.path, key, name)
+    return templates
+
+
+def parse_guide_text(path: Path, text: str) -> Guide:
+    """Parses and validates guide YAML ``text`` as if it were the file at ``path`` (nothing is written).
+
+    Raises:
+        GuideError: As :func:`load_guide` would for a file with this content.
+    """
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise GuideError(path, f"not valid YAML: {exc}") from exc
+    return _parse_guide(path, raw)
+
+
+def _warn_unknown_placeholders(guide: Guide) -> None:
+    """Logs placeholders in the guide that nothing will ever fill (usually a typo)."""
+    for key, text in templates_of(guide).items():
+        for name in unknown_placeholders(text):
+            logger.warning("Support guide %s: %s uses unknown placeholder {%s}.", guide.path, key, name)
 
 
 class _Reader:

@@ -22,10 +22,10 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 import pytest
 import requests
 import websockets
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 from requests.adapters import HTTPAdapter
 
-from tests.live.web.test_web_chat import CHROMIUM, CHROMIUM_ARGS
+from tests.support.browser import chromium
 from tests.support.live_servers import PROJECT_ROOT, free_port, fresh_postgres_database
 
 START_TIMEOUT_S = 240
@@ -323,21 +323,15 @@ def test_chat_page_points_at_the_load_balancer(cluster: Cluster) -> None:
 
 def test_chat_page_in_the_browser_through_the_load_balancer(cluster: Cluster) -> None:
     """A customer chats on the page in Chromium; the widget's polling and WebSocket reach one server."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make browser-setup` (apt-get install chromium).")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_context(locale="ko-KR").new_page()
-            page.set_default_timeout(ANSWER_TIMEOUT_S * 1000)
-            page.goto(cluster.page_url)
-            expect(page.locator("#webchat .rw-response").first).to_be_visible()  # the greeting
-            page.locator("#webchat .rw-new-message").fill(CONVERSATION[0][0])
-            page.keyboard.press("Enter")
-            expect(page.locator("#webchat .rw-response").last).to_contain_text("도움이 되셨나요")
-            session = json.loads(page.evaluate("window.localStorage.getItem('chat_session')"))["session_id"]
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_context(locale="ko-KR").new_page()
+        page.set_default_timeout(ANSWER_TIMEOUT_S * 1000)
+        page.goto(cluster.page_url)
+        expect(page.locator("#webchat .rw-response").first).to_be_visible()  # the greeting
+        page.locator("#webchat .rw-new-message").fill(CONVERSATION[0][0])
+        page.keyboard.press("Enter")
+        expect(page.locator("#webchat .rw-response").last).to_contain_text("도움이 되셨나요")
+        session = json.loads(page.evaluate("window.localStorage.getItem('chat_session')"))["session_id"]
     assert CONVERSATION[0][0] in user_texts_in_tracker(cluster, session)
     socket_lines = [line for line in (cluster.run_dir / "nginx-access.log").read_text().splitlines()
                     if "GET /socket.io/?EIO=4&transport=websocket" in line and '" 101 ' in line]

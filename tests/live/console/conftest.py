@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -73,7 +74,10 @@ def running_console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runnin
     write_store(engine, samples, load_guide(get_settings().guide_path))
     engine.dispose()
     # Publishing goes to a Rasa server that is not running (no model is loaded in these tests).
-    env = console_environment(workdir, tracker, RASA_API_TOKEN="console-test-token",
+    guide = project.root / "content" / "guide.yml"
+    guide.parent.mkdir(parents=True)
+    shutil.copy(get_settings().guide_path, guide)
+    env = console_environment(workdir, tracker, RASA_API_TOKEN="console-test-token", GUIDE_PATH=str(guide),
                               CONSOLE_RASA_URLS=f"http://127.0.0.1:{free_port()}")
     (project.models_dir).mkdir(parents=True, exist_ok=True)
     (project.models_dir / MODEL_NAME).write_bytes(b"not a model")

@@ -10,29 +10,18 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Iterator, List
 
 import pytest
 import requests
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from paybot.settings import PROJECT_ROOT
+from tests.support.browser import chromium
 from tests.support.live_servers import LiveBot, free_port, live_bot
 from web.serve import serving
 
 ARTIFACTS = PROJECT_ROOT / "artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-# Chromium's own network traffic (updates, sync, ...) is refused on these machines: switch it off.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--headless",
-]
 PHONE = "1577-1940"
 TEL_LINK = 'a[href="tel:15771940"]'
 XSS = "<img src=x onerror=alert(1)>"
@@ -71,12 +60,8 @@ def web_chat(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebChat]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     """Debian's headless chromium, driven by Playwright (no browser download)."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make browser-setup` (apt-get install chromium).")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture
