@@ -13,6 +13,7 @@ from console.retrain_job import Trainer
 from console.users import ADMIN, TRAINER
 from console.web import Console, in_thread, requires
 from paybot.settings import read_setting
+from trainer.evaluation import CONFUSION_MATRIX_FILE, evaluation_dir
 from trainer.project import Project
 
 # How many trained models the page offers.
@@ -32,13 +33,30 @@ def add_model_pages(app: Sanic, console: Console, trainer: Optional[Trainer] = N
     def model_file(name: str) -> Optional[Path]:
         return next((path for path in project.models() if path.name == name), None)
 
+    def confusion_picture(name: str) -> Optional[Path]:
+        """Rasa's confusion-matrix picture of the held-out evaluation of model ``name``, when the report made one."""
+        model = model_file(name)
+        picture = evaluation_dir(project, model) / CONFUSION_MATRIX_FILE if model else None
+        return picture if picture is not None and picture.is_file() else None
+
     async def page(request: Request, status: int = 200, **values: object) -> HTTPResponse:
         urls = console.settings.console_rasa_urls
         running = {url: await in_thread(running_model, url, _token()) for url in urls} if _token() else {}
+        job = trainer.job
+        judged = Path(job.model).name if job and job.model and job.report else None
         return console.render(
-            request, "models.html", status=status, job=trainer.job, models=list(reversed(project.models()))[:MODELS_SHOWN],
-            running=running, urls=urls, has_token=bool(_token()), publications=publications(console.db), **values,
+            request, "models.html", status=status, job=job, models=list(reversed(project.models()))[:MODELS_SHOWN],
+            running=running, urls=urls, has_token=bool(_token()), publications=publications(console.db),
+            confusion=judged if judged and confusion_picture(judged) else None, **values,
         )
+
+    @app.get("/models/confusion/<name>")
+    @requires(console, TRAINER)
+    async def confusion(request: Request, name: str) -> HTTPResponse:
+        picture = confusion_picture(name)
+        if picture is None:
+            return console.message(request, "그림이 없어요", "이 모델의 평가 그림이 아직 없어요. 학습·발행 화면에서 평가를 먼저 해 주세요.", 404)
+        return await response.file(str(picture), mime_type="image/png")
 
     @app.get("/models")
     @requires(console, TRAINER)
@@ -64,7 +82,7 @@ def add_model_pages(app: Sanic, console: Console, trainer: Optional[Trainer] = N
         judged = job is not None and job.model is not None and Path(job.model).name == name and job.report_code is not None
         override = request.form.get("override") == "1"
         if not (judged and job is not None and job.report_passed):
-            reason = ("평가 결과 F1이 기준보다 많이 떨어진 의도가 있어요" if judged
+            reason = ("평가를 통과하지 못했어요 (F1이 크게 떨어진 의도가 있거나, 다른 주제로 답하는 문장이 늘었어요)" if judged
                       else "이 모델은 콘솔에서 평가(report)하지 않았어요")
             if not user.may(ADMIN):
                 return await page(request, status=409, problem=f"{reason}. 관리자만 확인 후 발행할 수 있어요.")

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, List, Optional, Sequence
 
+from trainer.retrain import NEXT_STEP
+
 logger = logging.getLogger(__name__)
 # retrain's progress line and its last line naming the model.
 _PERCENT = re.compile(r"\((\d{1,3})%\)")
@@ -125,6 +127,8 @@ class Trainer:
 
         try:
             code = _run(self._retrain, job.lines, progress)
+            # The terminal's "restart the bot" hint: from the console a model is published without a restart.
+            job.lines[:] = [line for line in job.lines if not line.startswith(NEXT_STEP)]
             if code != 0 or job.model is None:
                 job.stage = FAILED
                 return

@@ -2,8 +2,11 @@
 
 Both models are scored on the held-out split (``tests/data/nlu_holdout.yml``) with ``rasa test nlu``;
 the report shows macro-F1 and F1 per intent side by side, the held-out sentences that became wrong
-(and right), and Rasa's confusion-matrix picture. It fails when an intent's F1 fell by more than
-``MAX_F1_DROP``.
+(and right), and Rasa's confusion-matrix picture. It also shows what customers meet with each model (right
+topic / asked to clarify / wrong topic) on the held-out split and the external set of real utterances. It
+fails when an intent's F1 fell by more than ``MAX_F1_DROP``, or when the share of sentences answered with a
+wrong topic rose by more than ``MAX_WRONG_RISE`` on either set (a model can keep every F1 and still give
+more confident wrong answers to real customers).
 """
 
 from __future__ import annotations
@@ -11,16 +14,18 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import List, Optional, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 from trainer.console import FAIL, OK, WARN, pad, quoted
 from trainer.evaluation import Evaluation, EvaluationError, WrongPrediction, evaluate
 from trainer.nlu_files import read_examples
-from trainer.outcomes import score_sets
+from trainer.outcomes import SetScore, score_sets
 from trainer.project import Project
 
 # An intent whose held-out F1 falls by more than this makes the report fail.
 MAX_F1_DROP = 0.05
+# A rise of the wrong-topic share (held-out or external set) by more than this makes the report fail.
+MAX_WRONG_RISE = 0.02
 # Float noise allowance when comparing a drop with the limit.
 _EPSILON = 1e-9
 EXIT_OK, EXIT_DROP, EXIT_CANNOT_COMPARE = 0, 1, 2
@@ -125,16 +130,33 @@ def _pick_models(project: Project, new: Optional[Path], old: Optional[Path]) -> 
     return new, old
 
 
-def _print_outcomes(project: Project, new: Path, old: Path) -> None:
-    """What customers meet with each model, on the held-out split and the external set of real utterances."""
+def wrong_rises(before: Sequence[SetScore], after: Sequence[SetScore],
+                limit: float = MAX_WRONG_RISE) -> List[Tuple[str, float, float]]:
+    """``(set, wrong share before, after)`` for each set whose wrong-topic share rose by more than ``limit``."""
+    return [
+        (old.name, old.share("wrong"), new.share("wrong"))
+        for old, new in zip(before, after, strict=False)
+        if new.share("wrong") - old.share("wrong") > limit + _EPSILON
+    ]
+
+
+def _print_outcomes(project: Project, new: Path, old: Path) -> List[Tuple[str, float, float]]:
+    """What customers meet with each model, on the held-out split and the external set of real utterances.
+
+    Returns:
+        :func:`wrong_rises` of the two models (nothing when the project has no external set).
+    """
     if not project.external_path.exists():
-        return
+        return []
     sets = [project.holdout_path, project.external_path]
     print("\n고객이 만나는 결과 (맞는 답 / 되묻기 / 다른 주제로 답, macro-F1은 되묻기를 틀린 것으로 셈):")
+    scores = {}
     for label, model in (("이전 모델", old), ("새 모델  ", new)):
-        for score in score_sets(model, sets):
+        scores[model] = score_sets(model, sets)
+        for score in scores[model]:
             print(f"  {label}  {score.name:20s} {score.share('right'):6.1%} / {score.share('asked'):6.1%} / "
                   f"{score.share('wrong'):6.1%}   F1 {score.macro_f1:.3f}")
+    return wrong_rises(scores[old], scores[new])
 
 
 def run_report(
@@ -174,11 +196,16 @@ def run_report(
         return EXIT_CANNOT_COMPARE
     comparison = compare(old_evaluation, new_evaluation, max_drop)
     print_comparison(project, comparison)
-    _print_outcomes(project, new, old)
+    more_wrong = _print_outcomes(project, new, old)
     if comparison.dropped:
         names = ", ".join(f"{change.intent} ({change.delta:+.3f})" for change in comparison.dropped)
         print(f"\n결과: {FAIL} F1이 {max_drop:.2f} 넘게 떨어진 의도가 있어요: {names}")
         print("   새로 틀린 문장을 보고, 최근에 넣은 예문이 다른 의도와 헷갈리지 않는지 확인하세요.")
+        return EXIT_DROP
+    if more_wrong:
+        names = ", ".join(f"{name} {before:.1%} → {after:.1%}" for name, before, after in more_wrong)
+        print(f"\n결과: {FAIL} 다른 주제로 답하는 문장이 {MAX_WRONG_RISE:.0%}p 넘게 늘었어요: {names}")
+        print("   고객이 엉뚱한 답을 더 자주 받게 돼요. 최근에 넣은 예문이 다른 의도와 헷갈리지 않는지 확인하세요.")
         return EXIT_DROP
     if comparison.became_wrong:
         print(f"\n결과: {OK} 크게 떨어진 의도는 없어요 ({WARN} 새로 틀린 문장 {len(comparison.became_wrong)}개는 살펴보세요).")

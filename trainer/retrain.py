@@ -16,6 +16,9 @@ from trainer.console import FAIL, OK, WARN, ProgressLine, seconds
 from trainer.project import Project
 from trainer.rasa_runner import RasaRun, log_path, run_rasa
 
+# Starts the terminal's closing hint (the console, which publishes without a restart, leaves it out).
+NEXT_STEP = "다음 단계:"
+
 MODEL_PREFIX = "paybot"
 # Rasa's messages when fine-tuning is not possible (FinetuningValidator, model loading).
 _FINETUNE_REFUSED = re.compile(
@@ -128,5 +131,5 @@ def retrain(project: Project, full: bool = False, epoch_fraction: float = 1.0, v
         return 1
     how = "미세조정" if finetuned else "처음부터 학습"
     print(f"{OK} 새 모델: {project.relative(model)} ({how}, {seconds(run.seconds)})")
-    print("다음 단계: python -m trainer report 로 이전 모델과 비교하세요. 봇은 다시 시작하면 새 모델을 써요.")
+    print(f"{NEXT_STEP} python -m trainer report 로 이전 모델과 비교하세요. 봇은 다시 시작하면 새 모델을 써요.")
     return 0

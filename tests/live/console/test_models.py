@@ -5,8 +5,12 @@ from __future__ import annotations
 import pytest
 
 from tests.live.console.conftest import MODEL_NAME, Browser, RunningConsole, page_text
+from trainer.evaluation import CONFUSION_MATRIX_FILE, evaluation_dir
 
 pytestmark = pytest.mark.live
+# The smallest valid PNG (1×1 pixel).
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082")
 
 
 def signed_in(running_console: RunningConsole, name: str) -> Browser:
@@ -51,3 +55,19 @@ def test_unknown_models_and_rollback_without_history_are_refused(running_console
         assert reply.status_code == 400 and "발행할 모델을 목록에서 골라 주세요" in page_text(reply)
     rollback = admin.post("/models/rollback", {})
     assert rollback.status_code == 409 and "되돌릴 이전 모델이 없어요" in page_text(rollback)
+
+
+def test_the_reports_confusion_matrix_picture_is_served_to_trainers(running_console: RunningConsole) -> None:
+    """Rasa's picture of a judged model: a Korean 404 before the evaluation, the PNG after; viewers refused."""
+    trainer = signed_in(running_console, "minji")
+    assert trainer.get(f"/models/confusion/{MODEL_NAME}").status_code == 404
+    picture = evaluation_dir(running_console.project, running_console.project.models_dir / MODEL_NAME) / CONFUSION_MATRIX_FILE
+    picture.parent.mkdir(parents=True, exist_ok=True)
+    picture.write_bytes(PNG)
+    try:
+        reply = trainer.get(f"/models/confusion/{MODEL_NAME}")
+        assert reply.status_code == 200 and reply.headers["Content-Type"] == "image/png" and reply.content == PNG
+        assert signed_in(running_console, "jisu").get(f"/models/confusion/{MODEL_NAME}").status_code == 403
+        assert trainer.get("/models/confusion/..%2F..%2Fconsole.db").status_code == 404
+    finally:
+        picture.unlink()

@@ -20,6 +20,7 @@ RETRAIN_OUTPUT = (
     "import time; time.sleep(0.3)\n"
     "print('  · 학습 중: DIETClassifier — 에포크 10/10 (100%)', flush=True)\n"
     "print('✔ 새 모델: models/paybot-20261203-120000.tar.gz (미세조정, 3초)', flush=True)\n"
+    "print('다음 단계: python -m trainer report 로 이전 모델과 비교하세요. 봇은 다시 시작하면 새 모델을 써요.', flush=True)\n"
 )
 
 
@@ -44,6 +45,8 @@ def test_a_training_reports_progress_then_the_report(tmp_path: Path) -> None:
     assert job.stage == FINISHED and job.model == "models/paybot-20261203-120000.tar.gz"
     assert (TRAINING, 50) in seen and job.percent == 100
     assert "DIETClassifier — 에포크 5/10 (50%)" in "\n".join(job.lines)
+    # The terminal's "restart the bot to use it" hint is wrong here: the console publishes without a restart.
+    assert not any("다시 시작하면" in line for line in job.lines)
     assert job.report_code == 1 and not job.report_passed and "refund (-0.080)" in job.report[0]
 
 

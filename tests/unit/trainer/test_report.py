@@ -11,8 +11,9 @@ import pytest
 
 from tests.support.trainer_support import copy_project, run_trainer
 from trainer.evaluation import Evaluation, WrongPrediction, evaluation_dir, remember_evaluation
-from trainer.project import Project
-from trainer.report import compare
+from trainer.outcomes import Decision, SetScore
+from trainer.project import FALLBACK_INTENT, Project
+from trainer.report import compare, wrong_rises
 
 Scores = Dict[str, Tuple[float, int]]
 
@@ -112,3 +113,20 @@ def test_comparison_lines_up_intents_that_only_one_model_knows() -> None:
         ("ask_hours", None, 0.2), ("refund", 0.9, 0.9)]
     assert comparison.dropped == []
     assert [wrong.text for wrong in comparison.became_wrong] == ["몇 시까지 해요"]
+
+
+def _scores(name: str, wrong: int, asked: int = 0, total: int = 100) -> SetScore:
+    """A set of ``total`` sentences of which ``wrong`` got another topic and ``asked`` the clarification."""
+    decisions = [Decision(f"{name} {n}", "refund", "refund", "refund", 0.99) for n in range(total - wrong - asked)]
+    decisions += [Decision(f"wrong {n}", "refund", "payment_failure", "payment_failure", 0.99) for n in range(wrong)]
+    decisions += [Decision(f"asked {n}", "refund", FALLBACK_INTENT, "refund", 0.4) for n in range(asked)]
+    return SetScore(name, decisions)
+
+
+def test_more_confident_wrong_answers_fail_the_report_even_with_every_f1_kept() -> None:
+    """External set 7 % → 10 % wrong: the customers' outcome the F1 check misses; 7 % → 9 % is within the limit."""
+    before = [_scores("holdout", 1), _scores("external", 7)]
+    assert wrong_rises(before, [_scores("holdout", 1), _scores("external", 10)]) == [("external", 0.07, 0.10)]
+    assert wrong_rises(before, [_scores("holdout", 2), _scores("external", 9)]) == []
+    # More clarifications instead of wrong answers is not a rise in wrong answers.
+    assert wrong_rises(before, [_scores("holdout", 1), _scores("external", 5, asked=10)]) == []
