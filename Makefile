@@ -48,7 +48,7 @@ train: setup ## Train a model when models/ has none newer than config, domain an
 run: train web-setup console-setup ## Serve the bot: chat page :8080, Rasa :5005 (REST, socket.io, Kakao), actions :5055, console :8090
 	@bash scripts/run.sh
 
-run-cluster: train web-setup cluster-setup ## Serve the bot behind nginx :5000: Rasa :5005 and :5006 on PostgreSQL and Redis, chat page :8080
+run-cluster: train web-setup cluster-setup console-setup ## Serve the bot behind nginx :5000: Rasa :5005 and :5006 on PostgreSQL and Redis, chat page :8080, console :8090
 	@bash scripts/run_cluster.sh
 
 # The cluster's load balancer (cluster/nginx.conf.template): Debian's nginx, and envsubst to fill it in.
@@ -126,7 +126,7 @@ bench: setup ## Speed benchmark against a stock `rasa init` bot, trains its own 
 	$(PY) -m bench $(BENCH_ARGS)
 
 # The support-team console (console/, docs/console.md): Chart.js from npm, copied into console/static/vendor/.
-.PHONY: console-setup console-user console-bench
+.PHONY: console-setup console-user console-bench console-screenshots
 CONSOLE_STAMP := console/node_modules/.npm-ci-done
 
 console-setup: $(CONSOLE_STAMP) ## Install the console's chart library (Chart.js) with npm ci from console/package-lock.json
@@ -139,6 +139,9 @@ $(CONSOLE_STAMP): console/package.json console/package-lock.json
 
 console-user: setup ## Console accounts: ARGS="add NAME --role viewer|trainer|admin" (asks the password), ARGS=list
 	$(PY) -m console user $(ARGS)
+
+console-screenshots: setup console-setup ## The screenshots of docs/console.md (docs/img/console-*.png), from made-up conversations
+	.venv/bin/python scripts/console_screenshots.py
 
 console-bench: setup ## Console dashboard queries on a generated store of 100,000 conversations (timings)
 	$(PY) -m console.bench $(ARGS)

@@ -12,20 +12,8 @@ mode="${1:-server}"
 launch=(.venv/bin/python -m rasa_runtime.launcher)
 mkdir -p logs
 
-# wait_until_up NAME URL PID LOG: waits for URL to answer; stops with LOG's tail if PID died first.
-wait_until_up() {
-  for _ in $(seq 1 120); do
-    if curl -sf "$2" >/dev/null; then return 0; fi
-    if ! kill -0 "$3" 2>/dev/null; then
-      echo "The $1 did not start; see $4:" >&2
-      tail -n 20 "$4" >&2
-      exit 1
-    fi
-    sleep 0.5
-  done
-  echo "The $1 did not answer at $2 within a minute; see $4." >&2
-  exit 1
-}
+# wait_until_up and start_console.
+source scripts/lib.sh
 
 # PostgreSQL or Redis named by the settings but unreachable: one clear line instead of a traceback.
 .venv/bin/python -m paybot.preflight
@@ -48,17 +36,8 @@ web_pid=$!
 wait_until_up "chat page server" "http://127.0.0.1:${WEB_CHAT_PORT}/" "$web_pid" logs/web.log
 echo "Chat page: http://127.0.0.1:${WEB_CHAT_PORT}/ (open it in a browser once Rasa is up)"
 
-# The support-team console (docs/console.md) on ${CONSOLE_HOST}:${CONSOLE_PORT}, only when an admin exists or
-# CONSOLE_ADMIN_USER/CONSOLE_ADMIN_PASSWORD name one; otherwise `console check` says how to create one and the
-# bot starts without it.
-console_pid=""
-if .venv/bin/python -m console check; then
-  .venv/bin/python -m console serve >logs/console.log 2>&1 &
-  console_pid=$!
-  trap 'kill "$actions_pid" $web_pid $console_pid 2>/dev/null || true' EXIT INT TERM
-  wait_until_up "console" "http://${CONSOLE_HOST}:${CONSOLE_PORT}/health" "$console_pid" logs/console.log
-  echo "Console: http://${CONSOLE_HOST}:${CONSOLE_PORT}/ (support staff: sign in there)"
-fi
+start_console
+trap 'kill "$actions_pid" $web_pid $console_pid 2>/dev/null || true' EXIT INT TERM
 
 cat <<TXT
 Starting Rasa on http://127.0.0.1:${RASA_PORT} (channels: rest, socketio, kakao). Talk to it with:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs several Rasa servers that share one PostgreSQL tracker store and one Redis lock store, the action
 # server, nginx in front of them on $CLUSTER_PORT (cluster/nginx.conf.template: round-robin for REST and
-# Kakao, sticky for socket.io) and the chat page pointing at nginx. Called by `make run-cluster`.
+# Kakao, sticky for socket.io), the chat page pointing at nginx, and the console (when an admin exists)
+# publishing to every server. Called by `make run-cluster`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,20 +33,8 @@ CLUSTER_RUN_DIR="$run_dir" CLUSTER_UPSTREAM_SERVERS="$upstreams" \
 nginx_flags=(-p "$run_dir" -c "$run_dir/nginx.conf" -e "$run_dir/nginx-error.log")
 "$nginx" -t -q "${nginx_flags[@]}"
 
-# wait_until_up NAME URL PID LOG: waits for URL to answer; stops with LOG's tail if PID died first.
-wait_until_up() {
-  for _ in $(seq 1 360); do
-    if curl -sf "$2" >/dev/null; then return 0; fi
-    if ! kill -0 "$3" 2>/dev/null; then
-      echo "The $1 did not start; see $4:" >&2
-      tail -n 20 "$4" >&2
-      exit 1
-    fi
-    sleep 0.5
-  done
-  echo "The $1 did not answer at $2 within three minutes; see $4." >&2
-  exit 1
-}
+# wait_until_up and start_console.
+source scripts/lib.sh
 
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT INT TERM
@@ -53,7 +42,7 @@ trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT INT TERM
 pids+=($!)
 rasa_pids=()
 for port in $CLUSTER_PORTS; do
-  "${launch[@]}" server --port "$port" >"logs/rasa-$port.log" 2>&1 &
+  "${launch[@]}" server --port "$port" --api-token "${RASA_API_TOKEN:-}" >"logs/rasa-$port.log" 2>&1 &
   pids+=($!)
   rasa_pids+=($!)
 done
@@ -66,12 +55,17 @@ pids+=($!)
 
 index=0
 for port in $CLUSTER_PORTS; do
-  wait_until_up "Rasa server on :$port" "http://127.0.0.1:$port/" "${rasa_pids[$index]}" "logs/rasa-$port.log"
+  wait_until_up "Rasa server on :$port" "http://127.0.0.1:$port/" "${rasa_pids[$index]}" "logs/rasa-$port.log" 180
   echo "Rasa server: http://127.0.0.1:$port  (log: logs/rasa-$port.log)"
   index=$((index + 1))
 done
-wait_until_up "load balancer" "http://127.0.0.1:$CLUSTER_PORT/health" "$nginx_pid" "$run_dir/nginx-error.log"
-wait_until_up "chat page server" "http://127.0.0.1:$WEB_CHAT_PORT/" "$web_pid" "logs/web-$WEB_CHAT_PORT.log"
+wait_until_up "load balancer" "http://127.0.0.1:$CLUSTER_PORT/health" "$nginx_pid" "$run_dir/nginx-error.log" 180
+wait_until_up "chat page server" "http://127.0.0.1:$WEB_CHAT_PORT/" "$web_pid" "logs/web-$WEB_CHAT_PORT.log" 180
+# The console publishes to every server of the cluster (each with the API on when RASA_API_TOKEN is set).
+CONSOLE_RASA_URLS="$(for port in $CLUSTER_PORTS; do printf 'http://127.0.0.1:%s,' "$port"; done)"
+export CONSOLE_RASA_URLS
+start_console
+if [ -n "$console_pid" ]; then pids+=("$console_pid"); fi
 cat <<TXT
 Load balancer (nginx): http://127.0.0.1:${CLUSTER_PORT}  (REST and Kakao round-robin, socket.io sticky;
   config and logs: ${run_dir}/)

@@ -25,12 +25,15 @@ import websockets
 from playwright.sync_api import expect
 from requests.adapters import HTTPAdapter
 
+from tests.live.console.conftest import PASSWORDS, page_text
+from tests.live.console.conftest import Browser as ConsoleBrowser
 from tests.support.browser import chromium
-from tests.support.live_servers import PROJECT_ROOT, free_port, fresh_postgres_database
+from tests.support.live_servers import PROJECT_ROOT, free_port, fresh_postgres_database, newest_model
 
 START_TIMEOUT_S = 240
 ANSWER_TIMEOUT_S = 30
 KAKAO_TOKEN = "cluster-skill-token"
+API_TOKEN = "cluster-api-token"
 KAKAO_REQUEST: Dict[str, Any] = json.loads(
     (PROJECT_ROOT / "tests" / "data" / "fixtures" / "kakao" / "request.example.json").read_text(encoding="utf-8")
 )
@@ -54,6 +57,7 @@ class Cluster:
     origin: str
     run_dir: Path
     database_url: str
+    console_url: str
 
     def upstream(self, port: int) -> str:
         """How nginx names the Rasa server on ``port`` (``X-Upstream``, access log)."""
@@ -85,7 +89,11 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         database_url = f"postgresql://postgres@127.0.0.1:5432/{database}"
         env = dict(os.environ, CLUSTER_PORTS=" ".join(map(str, ports)), CLUSTER_PORT=str(balancer_port),
                    CLUSTER_RUN_DIR=str(run_dir), WEB_CHAT_PORT=str(page_port), ACTION_PORT=str(free_port()),
-                   CLUSTER_TRACKER_STORE_URL=database_url, REDIS_DB="5", KAKAO_SKILL_TOKEN=KAKAO_TOKEN)
+                   CLUSTER_TRACKER_STORE_URL=database_url, REDIS_DB="5", KAKAO_SKILL_TOKEN=KAKAO_TOKEN,
+                   RASA_API_TOKEN=API_TOKEN, CONSOLE_PORT=str(free_port()), CONSOLE_DB=str(workdir / "console.db"),
+                   CONSOLE_SECRET_FILE=str(workdir / "console-secret"), CONSOLE_ADMIN_USER="boss",
+                   CONSOLE_ADMIN_PASSWORD=PASSWORDS["boss"])
+        env.pop("CONSOLE_RASA_URLS", None)
         for follows_the_ports in ("ACTION_SERVER_URL", "CLUSTER_WEB_CHAT_SOCKET_URL", "WEB_CHAT_SOCKET_URL",
                                   "WEB_CHAT_ALLOWED_ORIGINS"):
             env.pop(follows_the_ports, None)
@@ -101,7 +109,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
                 time.sleep(1)
             nginx_pid = int((run_dir / "nginx.pid").read_text())
             yield Cluster(f"http://127.0.0.1:{balancer_port}", ports, f"http://127.0.0.1:{page_port}/",
-                          f"http://127.0.0.1:{page_port}", run_dir, database_url)
+                          f"http://127.0.0.1:{page_port}", run_dir, database_url, f"http://127.0.0.1:{env['CONSOLE_PORT']}")
             assert make.poll() is None, "run-cluster stopped when one server died"
         finally:
             os.killpg(make.pid, signal.SIGINT)
@@ -340,6 +348,26 @@ def test_chat_page_in_the_browser_through_the_load_balancer(cluster: Cluster) ->
     upstreams = {re.search(r"upstream=(\S+)", line).group(1)
                  for line in (cluster.run_dir / "nginx-access.log").read_text().splitlines() if f"sid={sid}" in line}
     assert len(upstreams) == 1, f"one Engine.IO session on several servers: {upstreams}"
+
+
+def test_the_console_publishes_to_both_servers_without_a_restart(cluster: Cluster) -> None:
+    """run-cluster starts the console with both servers' API: it shows each one's model, and publishing the
+    model reloads it on both (Rasa's PUT /model) while a conversation goes on through nginx."""
+    admin = ConsoleBrowser(cluster.console_url)
+    assert admin.sign_in("boss").status_code == 302
+    page = page_text(admin.get("/models"))
+    model = newest_model().name
+    for port in cluster.ports:
+        running = re.search(rf"http://127\.0\.0\.1:{port}: 지금 쓰는 모델 (\S+)", page)
+        assert running and running.group(1).endswith(model), page
+    text, _server = rest(cluster, "publish-1", "결제가 안 돼요")
+    assert "도움이 되셨나요" in text
+    reply = admin.post("/models/publish", {"model": model, "override": "1"})
+    published = page_text(reply)
+    assert reply.status_code == 200 and "발행했어요" in published, published
+    assert all(f"127.0.0.1:{port}" in published for port in cluster.ports)
+    text, _server = rest(cluster, "publish-1", "아니요")
+    assert PHONE in text  # the conversation goes on after both servers reloaded
 
 
 def test_rest_goes_on_when_one_server_is_killed(cluster: Cluster) -> None:
