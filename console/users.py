@@ -106,3 +106,58 @@ def ensure_first_admin(connection: sqlite3.Connection, name: str, password: str)
     if has_admin(connection) or not name or not password:
         return None
     return create_user(connection, name, password, ADMIN)
+
+
+def _admins(connection: sqlite3.Connection) -> int:
+    return int(connection.execute("SELECT COUNT(*) FROM users WHERE role = ?", (ADMIN,)).fetchone()[0])
+
+
+def _existing(connection: sqlite3.Connection, name: str) -> User:
+    user = find_user(connection, name)
+    if user is None:
+        raise AccountError(f"'{name}' 계정이 없어요.")
+    return user
+
+
+def change_role(connection: sqlite3.Connection, name: str, role: str) -> User:
+    """Gives ``name`` another role, at once (every page reads the role afresh).
+
+    Raises:
+        AccountError: No such account, an unknown role, or it would leave the console without an admin.
+    """
+    user = _existing(connection, name)
+    if role not in ROLES:
+        raise AccountError(f"역할은 {', '.join(ROLES)} 중 하나여야 해요.")
+    if user.role == ADMIN and role != ADMIN and _admins(connection) == 1:
+        raise AccountError("마지막 관리자 계정이라 역할을 바꿀 수 없어요. 다른 관리자를 먼저 만들어 주세요.")
+    connection.execute("UPDATE users SET role = ? WHERE name = ?", (role, name))
+    return User(name, role)
+
+
+def set_password(connection: sqlite3.Connection, name: str, password: str) -> User:
+    """Sets a new password for ``name`` and ends its sessions (it signs in again with the new one).
+
+    Raises:
+        AccountError: No such account, or too short a password.
+    """
+    user = _existing(connection, name)
+    if len(password) < MIN_PASSWORD_CHARS:
+        raise AccountError(f"비밀번호는 {MIN_PASSWORD_CHARS}자 이상이어야 해요.")
+    connection.execute("UPDATE users SET password_hash = ? WHERE name = ?", (_hasher.hash(password), name))
+    connection.execute("DELETE FROM sessions WHERE user_name = ?", (name,))
+    return user
+
+
+def remove_user(connection: sqlite3.Connection, name: str, by: str) -> User:
+    """Deletes the account ``name`` and its sessions (its change log entries keep its name).
+
+    Raises:
+        AccountError: No such account, ``by`` removing itself, or the last admin.
+    """
+    user = _existing(connection, name)
+    if name == by:
+        raise AccountError("지금 로그인한 자기 계정은 지울 수 없어요.")
+    if user.role == ADMIN and _admins(connection) == 1:
+        raise AccountError("마지막 관리자 계정은 지울 수 없어요.")
+    connection.execute("DELETE FROM users WHERE name = ?", (name,))
+    return user

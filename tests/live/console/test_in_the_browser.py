@@ -29,14 +29,14 @@ def browser() -> Iterator[Browser]:
         yield launched
 
 
-def signed_in(browser: Browser, running_console: RunningConsole, name: str) -> Page:
-    """A new browser window signed in as ``name`` through the sign-in form."""
+def signed_in(browser: Browser, running_console: RunningConsole, name: str, password: str = "") -> Page:
+    """A new browser window signed in as ``name`` (with its test password unless given) through the form."""
     page = browser.new_context(locale="ko-KR").new_page()
     page.set_default_timeout(TIMEOUT_MS)
     page.goto(running_console.url + "/")
     expect(page).to_have_url(f"{running_console.url}/login?next=/")
     page.get_by_label("아이디").fill(name)
-    page.get_by_label("비밀번호").fill(PASSWORDS[name])
+    page.get_by_label("비밀번호").fill(password or PASSWORDS[name])
     page.get_by_role("button", name="로그인").click()
     expect(page.locator("header")).to_contain_text(f"{name} 님")
     return page
@@ -148,3 +148,28 @@ def test_a_guide_edit_is_refused_for_a_bad_placeholder_and_saved_when_good(
     page.locator("#history tr", has_text="topics.refund.answer").get_by_role("button", name="되돌리기").click()
     expect(page.get_by_role("status")).to_contain_text("되돌렸어요")
     assert guide_path.read_text(encoding="utf-8") == before
+
+
+def test_an_admin_adds_promotes_and_removes_an_account(browser: Browser, running_console: RunningConsole) -> None:
+    admin = signed_in(browser, running_console, "boss")
+    admin.get_by_role("link", name="계정").click()
+    form = admin.locator("form[action='/users']")
+    form.get_by_label("아이디").fill("dahye")
+    form.get_by_label("비밀번호 (10자 이상)").fill("dahye password 1")
+    form.get_by_label("비밀번호 확인").fill("dahye password 1")
+    form.get_by_role("button", name="계정 만들기").click()
+    expect(admin.get_by_role("status")).to_contain_text("'dahye' 계정을 만들었어요 (역할: 조회)")
+
+    dahye = signed_in(browser, running_console, "dahye", "dahye password 1")
+    expect(dahye.get_by_role("link", name="학습", exact=True)).to_have_count(0)
+    admin.get_by_label("dahye 역할").select_option("trainer")
+    admin.locator("tr[data-account='dahye']").get_by_role("button", name="역할 바꾸기").click()
+    expect(admin.get_by_role("status")).to_contain_text("학습 담당(으)로 바꿨어요")
+    dahye.reload()
+    expect(dahye.get_by_role("link", name="학습", exact=True)).to_have_count(1)  # at once, no new sign-in
+
+    admin.locator("tr[data-account='dahye']").get_by_role("button", name="계정 지우기").click()
+    expect(admin.get_by_role("status")).to_contain_text("'dahye' 계정을 지웠어요")
+    dahye.reload()
+    expect(dahye).to_have_url(f"{running_console.url}/login?next=/")
+    expect(admin.locator("tr[data-account='boss']").get_by_role("button", name="계정 지우기")).to_have_count(0)

@@ -13,9 +13,12 @@ from console.users import (
     VIEWER,
     AccountError,
     User,
+    change_role,
     create_user,
     ensure_first_admin,
     has_admin,
+    remove_user,
+    set_password,
     verify,
 )
 
@@ -70,3 +73,44 @@ def test_first_admin_comes_from_the_settings_once(db) -> None:
     assert ensure_first_admin(db, "boss", "first password!").name == "boss"
     assert ensure_first_admin(db, "boss2", "second password!") is None
     assert verify(db, "boss", "first password!") is not None and verify(db, "boss2", "second password!") is None
+
+
+def test_an_admin_changes_a_role_but_never_the_last_admins(db) -> None:
+    """A viewer becomes a trainer at once; the only admin cannot be demoted until there is another."""
+    create_user(db, "boss", "admin password 1", ADMIN)
+    create_user(db, "jisu", "viewer password 1", VIEWER)
+    assert change_role(db, "jisu", TRAINER) == User("jisu", TRAINER)
+    assert verify(db, "jisu", "viewer password 1").role == TRAINER
+    with pytest.raises(AccountError, match="마지막 관리자"):
+        change_role(db, "boss", VIEWER)
+    change_role(db, "jisu", ADMIN)
+    assert change_role(db, "boss", VIEWER).role == VIEWER and has_admin(db)
+    with pytest.raises(AccountError, match="역할은"):
+        change_role(db, "jisu", "owner")
+    with pytest.raises(AccountError, match="계정이 없어요"):
+        change_role(db, "nobody", VIEWER)
+
+
+def test_a_new_password_replaces_the_old_one_and_ends_the_sessions(db) -> None:
+    create_user(db, "jisu", "viewer password 1", VIEWER)
+    db.execute("INSERT INTO sessions (token_hash, user_name, csrf, expires_at) VALUES ('t', 'jisu', 'c', 9e12)")
+    with pytest.raises(AccountError, match="10자"):
+        set_password(db, "jisu", "short")
+    set_password(db, "jisu", "a new password 2")
+    assert verify(db, "jisu", "viewer password 1") is None and verify(db, "jisu", "a new password 2") is not None
+    assert db.execute("SELECT COUNT(*) FROM sessions WHERE user_name = 'jisu'").fetchone()[0] == 0
+
+
+def test_removing_an_account_but_not_oneself_nor_the_last_admin(db) -> None:
+    create_user(db, "boss", "admin password 1", ADMIN)
+    create_user(db, "jisu", "viewer password 1", VIEWER)
+    db.execute("INSERT INTO sessions (token_hash, user_name, csrf, expires_at) VALUES ('t', 'jisu', 'c', 9e12)")
+    with pytest.raises(AccountError, match="자기 계정"):
+        remove_user(db, "boss", "boss")
+    create_user(db, "other", "admin password 2", ADMIN)
+    remove_user(db, "jisu", "boss")
+    assert verify(db, "jisu", "viewer password 1") is None
+    assert db.execute("SELECT COUNT(*) FROM sessions").fetchone()[0] == 0  # signed out with it
+    remove_user(db, "other", "boss")
+    with pytest.raises(AccountError, match="마지막 관리자"):
+        remove_user(db, "boss", "someone")
