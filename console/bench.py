@@ -12,18 +12,20 @@ import argparse
 import statistics
 import sys
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable, List, Optional
 
 import sqlalchemy as sa
 
 from console.conversations import search_conversations
-from console.filters import Period, Search
+from console.filters import KST, Period, Search
 from console.sample_store import random_samples, write_store
 from console.signals import Signals
 from console.stats import compute_dashboard
 from paybot.guide import load_guide
 from paybot.settings import PROJECT_ROOT, get_settings
+from rasa_runtime.tracker_store import ensure_timestamp_index
 
 START = 1_790_000_000.0  # 2026-09-21, KST
 DAYS = 90
@@ -56,12 +58,15 @@ def main(argv: Optional[List[str]] = None) -> int:
     with engine.connect() as connection:
         exists = sa.inspect(connection).has_table("events")
         stored = connection.execute(sa.text("SELECT COUNT(DISTINCT sender_id) FROM events")).scalar() if exists else 0
+    if exists:
+        ensure_timestamp_index(engine)
     if stored != arguments.conversations:
         if exists:
             with engine.begin() as connection:
                 connection.execute(sa.text("DROP TABLE events"))
         began = time.perf_counter()
         count = write_store(engine, random_samples(arguments.conversations, START, DAYS), guide)
+        ensure_timestamp_index(engine)  # as the bot's store has it
         print(f"Wrote {arguments.conversations:,} conversations ({count:,} events) in {time.perf_counter() - began:.0f} s.")
     signals = Signals.for_guide(guide)
     topics = list(guide.labels)
@@ -70,6 +75,11 @@ def main(argv: Optional[List[str]] = None) -> int:
           lambda: compute_dashboard(engine, signals, Period(), "", topics))
     _time("dashboard, KakaoTalk, every day", arguments.repeat,
           lambda: compute_dashboard(engine, signals, Period(), "kakao", topics))
+    last_day = (datetime.fromtimestamp(START, KST) + timedelta(days=DAYS - 1)).date()
+    _time("dashboard, all channels, one day", arguments.repeat,
+          lambda: compute_dashboard(engine, signals, Period(last_day, last_day), "", topics))
+    _time("dashboard, all channels, last 7 days", arguments.repeat,
+          lambda: compute_dashboard(engine, signals, Period(last_day - timedelta(days=6), last_day), "", topics))
     _time("search: handed off, first page", arguments.repeat,
           lambda: search_conversations(engine, signals, Search(handed_off=True)))
     _time("search: text '환불', first page", arguments.repeat,

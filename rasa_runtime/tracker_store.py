@@ -95,6 +95,24 @@ def _tune_sqlite_connection(connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# Rasa's events table has no index on ``timestamp``; the console's figures for a day and the retention
+# job's deletions look rows up by it.
+TIMESTAMP_INDEX = "ix_events_timestamp"
+
+
+def ensure_timestamp_index(engine: Any) -> None:
+    """Adds the index on ``events.timestamp`` when it is missing (SQLite and PostgreSQL; idempotent).
+
+    Two servers of a cluster starting together may race to create it; the loser only logs it.
+    """
+    try:
+        with engine.begin() as connection:
+            connection.execute(sa.text(f"CREATE INDEX IF NOT EXISTS {TIMESTAMP_INDEX} ON events (timestamp)"))
+    except sa.exc.SQLAlchemyError as error:
+        logger.warning("The index %s was not created (%s); another server may be creating it.",
+                       TIMESTAMP_INDEX, error.__class__.__name__)
+
+
 class ConversationStore(SQLTrackerStore):
     """Rasa's SQL tracker store with the per-message savings described in the module docstring."""
 
@@ -132,6 +150,7 @@ class ConversationStore(SQLTrackerStore):
             self.engine.dispose()
             self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        ensure_timestamp_index(self.engine)
         if retention_job:
             start_with_server(self.engine)
 

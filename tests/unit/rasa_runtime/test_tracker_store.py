@@ -138,3 +138,14 @@ def test_events_are_rebuilt_like_rasa_rebuilds_them() -> None:
     assert deserialise_events([{"timestamp": 1.0}]) == []
     with pytest.raises(ValueError):
         deserialise_events([{"event": "no_such_event"}])
+
+
+def test_the_events_timestamp_is_indexed_for_the_consoles_periods(tmp_path: Path, domain: Domain) -> None:
+    """Rasa's table has no index on timestamp; ours adds one (once: a second store start keeps it)."""
+    database = tmp_path / "ours.db"
+    ConversationStore(domain, host=f"sqlite:///{database}")
+    ConversationStore(domain, host=f"sqlite:///{database}")
+    with sqlite3.connect(database) as connection:
+        plan = " ".join(str(row) for row in connection.execute(
+            "EXPLAIN QUERY PLAN SELECT sender_id FROM events WHERE timestamp >= 1 AND timestamp < 2"))
+    assert "ix_events_timestamp" in plan
