@@ -180,6 +180,8 @@ def _general(bot: Bot) -> Outcome:
     if context.topic and reading.question:
         return keep_pending(bot, bot.honest_gap())
     guess = turn_guess(bot)
+    if intent == UNCLEAR and context.topic in PROBLEM_TOPICS and guess in (context.topic, "inform", "out_of_scope"):
+        return _detail(bot)  # inside a problem, a remark the model cannot place is most likely about the problem
     if intent == UNCLEAR and guess in CENTER_QUESTIONS and bot.turn.ranked(guess) >= _GUESS_CENTER_QUESTION:
         return bot.answer_topic(guess)  # a question about the center: its answer is safe even when unsure
     if intent == UNCLEAR and cues.acknowledges(text):

@@ -36,9 +36,11 @@ class Chat:
         self.slots: Dict[str, Any] = {}
         self.replies: List[str] = []
 
-    def say(self, text: str, intent: str, confidence: float = 0.95, entities: Entities = ()) -> Outcome:
-        """Sends one message and keeps the slots the bot set."""
-        turn = Turn(text=text, intent=intent, confidence=confidence, ranking=((intent, confidence),), entities=tuple(entities))
+    def say(self, text: str, intent: str, confidence: float = 0.95, entities: Entities = (),
+            ranking: Sequence[Tuple[str, float]] = ()) -> Outcome:
+        """Sends one message (``ranking``: the model's guesses behind an ``nlu_fallback``) and keeps the slots."""
+        turn = Turn(text=text, intent=intent, confidence=confidence,
+                    ranking=((intent, confidence), *ranking), entities=tuple(entities))
         for name, value in entities:
             self.slots[name] = value  # Rasa's from_entity mappings fill these before the action runs
         outcome = respond(turn, Context.from_slots(self.slots), self.guide, self.now)
@@ -308,6 +310,19 @@ def test_topic_answers_are_phone_sized(guide: Guide, intent: str) -> None:
     assert len(first.splitlines()) <= 4, first
     sentences = [s.strip() for s in first.replace("\n", " ").split(". ") if s.strip()]
     assert len(sentences) == len(set(sentences)), first
+
+
+@pytest.mark.parametrize("guess", ["out_of_scope", "inform", "account_access"])
+def test_an_unsure_remark_inside_a_problem_is_taken_as_about_the_problem(chat: Chat, guess: str) -> None:
+    """'아이폰으로 새로 바꿔서 그런가' during a log-in problem: noted there, not the clarification buttons."""
+    chat.say("로그인이 안 돼요 비번 틀렸다고 나와요", "account_access")
+    reply = chat.say("아이폰으로 새로 바꿔서 그런가", "nlu_fallback", 0.7, ranking=[(guess, 0.7)])
+    assert chat.slots["topic"] == "account_access"
+    assert reply.messages[0].text == chat.guide.message("detail_noted_plain")
+    assert chat.guide.message("clarify").split("\n")[0] not in reply.text
+    # With no problem under way the same unsure remark is asked about.
+    fresh = Chat(chat.guide).say("아이폰으로 새로 바꿔서 그런가", "nlu_fallback", 0.7, ranking=[(guess, 0.7)])
+    assert chat.guide.message("clarify").split("\n")[0] in fresh.text
 
 
 def test_two_unclear_messages_in_a_row_hand_off(chat: Chat) -> None:
