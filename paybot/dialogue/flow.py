@@ -205,7 +205,7 @@ def turn_guess(bot: Bot) -> str:
 
 def _stated_problem(bot: Bot) -> Optional[str]:
     """The problem topic an annoyed message also states ("결제 안돼서 미치겠어요"), if the model sees one."""
-    if not cues.states_problem(bot.turn.text):
+    if not (cues.states_problem(bot.turn.text) or cues.is_wrong_recipient(bot.turn.text)):
         return None
     ranked = [(name, score) for name, score in bot.turn.ranking if name in PROBLEM_TOPICS and score >= 0.2]
     if bot.reading.intent in PROBLEM_TOPICS:

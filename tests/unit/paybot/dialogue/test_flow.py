@@ -325,6 +325,13 @@ def test_an_unsure_remark_inside_a_problem_is_taken_as_about_the_problem(chat: C
     assert chat.guide.message("clarify").split("\n")[0] in fresh.text
 
 
+def test_a_wrong_transfer_told_with_a_nervous_sigh_gets_the_transfer_answer(chat: Chat) -> None:
+    """';;' reads as annoyance, but money sent to a stranger is the problem to answer, not the feelings."""
+    reply = chat.say("계좌번호 한자리 틀리게 쳐서 모르는사람한테 20만원 보냄;;", "transfer_issue", 0.86)
+    assert chat.slots["topic"] == "transfer_issue" and PHONE in reply.text
+    assert reply.text.startswith(chat.guide.answer("transfer_issue", WEEKDAY_10).split("\n")[0])
+
+
 def test_two_unclear_messages_in_a_row_hand_off(chat: Chat) -> None:
     """The first unclear message gets topic buttons, the second the phone number."""
     first = chat.say("ㅋㅌㅊㅍ", "nlu_fallback", 0.3)
