@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 
 from console.filters import Search
 from console.signals import Signals, topic_is
-from console.tracker import BOT, EVENTS, SLOT, USER, channel_expression, contains, relevant_rows
+from console.tracker import BOT, EVENTS, SLOT, USER, channel_expression, contains, in_period, relevant_rows
 from paybot.dialogue.state import TOPIC
 from paybot.privacy import mask
 
@@ -52,16 +52,6 @@ class SearchResult:
         return max(1, -(-self.total // PAGE_SIZE))
 
 
-def _period_clause(search: Search) -> List[Any]:
-    start, end = search.period.bounds()
-    clauses = []
-    if start is not None:
-        clauses.append(EVENTS.c.timestamp >= start)
-    if end is not None:
-        clauses.append(EVENTS.c.timestamp < end)
-    return clauses
-
-
 def _flag(condition: Any) -> Any:
     return sa.func.max(sa.case((condition, 1), else_=0))
 
@@ -77,7 +67,7 @@ def search_conversations(engine: Engine, signals: Signals, search: Search) -> Se
             signals.messages.label("messages"), signals.handed_off.label("handed_off"),
             signals.low_confidence.label("low_confidence"), signals.rating.label("rating"),
         )
-        .where(relevant_rows(), *_period_clause(search))
+        .where(relevant_rows(), *in_period(search.period.bounds()))
         .group_by(events.sender_id)
         .having(signals.messages > 0)
     )
@@ -123,7 +113,7 @@ def _add_details(connection: Any, rows: Sequence[ConversationRow], search: Searc
     events = EVENTS.c
     query = (
         sa.select(events.sender_id, events.type_name, events.data)
-        .where(events.sender_id.in_(list(by_sender)), *_period_clause(search),
+        .where(events.sender_id.in_(list(by_sender)), *in_period(search.period.bounds()),
                sa.or_(events.type_name == USER, sa.and_(events.type_name == SLOT, events.action_name == TOPIC)))
         .order_by(events.id)
     )

@@ -22,6 +22,7 @@ from console.tracker import (
     USER,
     channel_expression,
     hour_of_day_kst,
+    in_period,
     relevant_rows,
     row_channel_is,
 )
@@ -65,16 +66,6 @@ class Dashboard:
         return count / whole if whole else None
 
 
-def _where(period: Period) -> List[Any]:
-    start, end = period.bounds()
-    clauses = []
-    if start is not None:
-        clauses.append(EVENTS.c.timestamp >= start)
-    if end is not None:
-        clauses.append(EVENTS.c.timestamp < end)
-    return clauses
-
-
 def _per_conversation(signals: Signals, period: Period) -> Any:
     events = EVENTS.c
     return (
@@ -84,7 +75,7 @@ def _per_conversation(signals: Signals, period: Period) -> Any:
             signals.helped.label("helped"), signals.clarifications.label("clarifications"),
             signals.rating.label("rating"),
         )
-        .where(relevant_rows(), *_where(period))
+        .where(relevant_rows(), *in_period(period.bounds()))
         .group_by(events.sender_id)
         .having(signals.messages > 0)
         .subquery()
@@ -108,7 +99,7 @@ def compute_dashboard(engine: Engine, signals: Signals, period: Period, channel:
         sa.func.sum(per.c.clarifications), sa.func.count(per.c.rating), sa.func.avg(per.c.rating),
     ).where(*([per.c.channel == channel] if channel else []))
     events = EVENTS.c
-    said = [events.type_name == USER, *_where(period), *([row_channel_is(channel)] if channel else [])]
+    said = [events.type_name == USER, *in_period(period.bounds()), *([row_channel_is(channel)] if channel else [])]
     hour = hour_of_day_kst(engine, events.timestamp).label("hour")
     hourly = sa.select(hour, sa.func.count()).where(*said).group_by(hour)
     asked = (
@@ -137,7 +128,7 @@ def latest_comments(engine: Engine, signals: Signals, period: Period, channel: s
     events = EVENTS.c
     written = (
         sa.select(events.sender_id, events.timestamp, events.data)
-        .where(events.type_name == SLOT, events.action_name == FEEDBACK_COMMENT, *_where(period),
+        .where(events.type_name == SLOT, events.action_name == FEEDBACK_COMMENT, *in_period(period.bounds()),
                sa.not_(slot_is(FEEDBACK_COMMENT, None)), sa.not_(slot_is(FEEDBACK_COMMENT, SKIPPED)))
         .order_by(events.id.desc()).limit(MAX_COMMENTS * 5)
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, List, Optional, Tuple
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
@@ -75,6 +75,17 @@ def hour_of_day_kst(engine: Engine, timestamp: Any) -> Any:
     else:
         whole = sa.cast(shifted, sa.Integer)  # SQLite's CAST truncates; timestamps are positive
     return whole % 24
+
+
+def in_period(bounds: Tuple[Optional[float], Optional[float]]) -> List[Any]:
+    """The WHERE clauses keeping the events between ``bounds`` (Unix times; ``None`` = open)."""
+    start, end = bounds
+    clauses = []
+    if start is not None:
+        clauses.append(EVENTS.c.timestamp >= start)
+    if end is not None:
+        clauses.append(EVENTS.c.timestamp < end)
+    return clauses
 
 
 def relevant_rows() -> Any:

@@ -28,7 +28,8 @@ def newest_model() -> Path:
     return model
 
 
-def _wait_for(url: str, process: subprocess.Popen, log: Path) -> None:
+def wait_for(url: str, process: subprocess.Popen, log: Path) -> None:
+    """Waits until ``url`` answers; fails with the end of ``log`` when ``process`` exits first."""
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -75,7 +76,7 @@ class LiveBot:
         """Starts the action server again on the same port and waits for its /health."""
         port = int(self.action_url.rsplit(":", 1)[1])
         self.actions = _start_actions(port, self.env, self.logs / "actions.log")
-        _wait_for(f"{self.action_url}/health", self.actions, self.logs / "actions.log")
+        wait_for(f"{self.action_url}/health", self.actions, self.logs / "actions.log")
 
     def say(self, sender: str, message: Any) -> List[Dict[str, Any]]:
         """Sends one message over the REST channel and returns the bot's messages."""
@@ -107,8 +108,8 @@ def live_bot(
     actions = _start_actions(action_port, env, action_log)
     rasa = _start_rasa(model or newest_model(), rasa_port, env, rasa_log)
     try:
-        _wait_for(f"http://127.0.0.1:{action_port}/health", actions, action_log)
-        _wait_for(f"http://127.0.0.1:{rasa_port}/", rasa, rasa_log)
+        wait_for(f"http://127.0.0.1:{action_port}/health", actions, action_log)
+        wait_for(f"http://127.0.0.1:{rasa_port}/", rasa, rasa_log)
         running = LiveBot(
             f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}", tracker_db, workdir, actions, env
         )
@@ -186,14 +187,14 @@ def _live_cluster(workdir: Path, servers: int, database_url: str) -> Iterator[Li
     processes = [_start_actions(action_port, env, workdir / "actions.log")]
     urls = []
     try:
-        _wait_for(f"http://127.0.0.1:{action_port}/health", processes[0], workdir / "actions.log")
+        wait_for(f"http://127.0.0.1:{action_port}/health", processes[0], workdir / "actions.log")
         for index in range(servers):
             port = free_port()
             log = workdir / f"rasa-{index}.log"
             processes.append(_start_rasa(newest_model(), port, env, log))
             urls.append((f"http://127.0.0.1:{port}", processes[-1], log))
         for url, process, log in urls:
-            _wait_for(f"{url}/", process, log)
+            wait_for(f"{url}/", process, log)
         yield LiveCluster([url for url, _, _ in urls], database_url, [process for _, process, _ in urls])
     finally:
         for process in processes:

@@ -10,6 +10,7 @@ from typing import Dict, Iterable, Optional, Tuple
 import pytest
 import sqlalchemy as sa
 
+from console.tracker import EVENTS
 from paybot.settings import PROJECT_ROOT
 from trainer.cli import main
 from trainer.project import Project
@@ -43,19 +44,6 @@ def run_trainer(capsys: pytest.CaptureFixture, project: Project, *arguments: str
     return code, capsys.readouterr().out
 
 
-# Rasa's SQLTrackerStore table, as far as the trainer reads it.
-_EVENTS = sa.Table(
-    "events", sa.MetaData(),
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("sender_id", sa.String(255), nullable=False, index=True),
-    sa.Column("type_name", sa.String(255), nullable=False),
-    sa.Column("timestamp", sa.Float),
-    sa.Column("intent_name", sa.String(255)),
-    sa.Column("action_name", sa.String(255)),
-    sa.Column("data", sa.Text),
-)
-
-
 def copy_events(source: Path, destination_url: str, senders: Iterable[str]) -> int:
     """Copies the tracker events of ``senders`` from a bot's SQLite store into a new store; returns the count."""
     wanted = list(senders)
@@ -64,12 +52,12 @@ def copy_events(source: Path, destination_url: str, senders: Iterable[str]) -> i
     try:
         with reader.connect() as connection:
             rows = [dict(row._mapping) for row in connection.execute(
-                sa.select(_EVENTS).where(_EVENTS.c.sender_id.in_(wanted)).order_by(_EVENTS.c.id)
+                sa.select(EVENTS).where(EVENTS.c.sender_id.in_(wanted)).order_by(EVENTS.c.id)
             )]
-        _EVENTS.metadata.create_all(writer)
+        EVENTS.metadata.create_all(writer)
         with writer.begin() as connection:
             if rows:
-                connection.execute(_EVENTS.insert(), rows)
+                connection.execute(EVENTS.insert(), rows)
         return len(rows)
     finally:
         reader.dispose()
@@ -81,9 +69,9 @@ def add_event(url: str, sender: str, type_name: str, timestamp: float, data: str
     """Appends one raw event row to a tracker store (for cases a live bot cannot produce on demand)."""
     engine = sa.create_engine(url)
     try:
-        _EVENTS.metadata.create_all(engine)
+        EVENTS.metadata.create_all(engine)
         with engine.begin() as connection:
-            connection.execute(_EVENTS.insert(), [{
+            connection.execute(EVENTS.insert(), [{
                 "sender_id": sender, "type_name": type_name, "timestamp": timestamp,
                 "intent_name": intent_name, "action_name": None, "data": data,
             }])

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import time
 from typing import Iterator, Tuple
 
 import pytest
@@ -18,25 +17,12 @@ from paybot.launch import bot_environment, free_port, stop_process
 from paybot.settings import PROJECT_ROOT
 from rasa_runtime.launcher import rasa_server_command
 from tests.live.console.conftest import Browser, console_command, console_environment, page_text
-from tests.support.live_servers import newest_model
+from tests.support.live_servers import newest_model, wait_for
 from tests.support.trainer_support import copy_project
 
 pytestmark = pytest.mark.live
 TOKEN = "publish-test-token"
 SERVED, PUBLISHED = "paybot-20261201-090000.tar.gz", "paybot-20261202-090000.tar.gz"
-
-
-def _wait(url: str, process: subprocess.Popen, seconds: float = 180) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        assert process.poll() is None, f"{url} exited early"
-        try:
-            if requests.get(url, timeout=2).ok:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.3)
-    raise AssertionError(f"{url} did not answer")
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +45,8 @@ def rasa_and_console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tuple
                                env=console_env, stdout=(workdir / "console.log").open("w"), stderr=subprocess.STDOUT)
     console_url = f"http://127.0.0.1:{console_env['CONSOLE_PORT']}"
     try:
-        _wait(f"{console_url}/health", console)
-        _wait(f"{rasa_url}/status?token={TOKEN}", rasa)
+        wait_for(f"{console_url}/health", console, workdir / "console.log")
+        wait_for(f"{rasa_url}/status?token={TOKEN}", rasa, workdir / "rasa.log")
         yield rasa_url, console_url
     finally:
         stop_process(console)
