@@ -50,10 +50,11 @@ def _start_actions(port: int, env: Dict[str, str], log: Path) -> subprocess.Pope
     )
 
 
-def _start_rasa(model: Path, port: int, env: Dict[str, str], log: Path) -> subprocess.Popen:
-    """Starts a Rasa server for ``model`` on ``port``, writing ``log``."""
+def _start_rasa(model: Path, port: int, env: Dict[str, str], log: Path, api_token: str = "") -> subprocess.Popen:
+    """Starts a Rasa server for ``model`` on ``port`` (its HTTP API on with ``api_token``), writing ``log``."""
     return subprocess.Popen(
-        rasa_server_command(model, port), cwd=PROJECT_ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
+        rasa_server_command(model, port, api_token or None), cwd=PROJECT_ROOT, env=env, stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
     )
 
 
@@ -95,18 +96,19 @@ class LiveBot:
 
 @contextmanager
 def live_bot(
-    workdir: Path, extra_env: Optional[Dict[str, str]] = None, model: Optional[Path] = None
+    workdir: Path, extra_env: Optional[Dict[str, str]] = None, model: Optional[Path] = None, api_token: str = ""
 ) -> Iterator[LiveBot]:
     """Runs the action server and the Rasa server until the block ends.
 
-    ``model`` serves that model file instead of the newest one in models/ (a model trained in a test).
+    ``model`` serves that model file instead of the newest one in models/ (a model trained in a test);
+    ``api_token`` turns Rasa's HTTP API on (``PUT /model`` for the console's publishing).
     """
     rasa_port, action_port = free_port(), free_port()
     tracker_db = workdir / "tracker.db"
     env = bot_environment(action_port, tracker_db, extra_env)
     action_log, rasa_log = workdir / "actions.log", workdir / "rasa.log"
     actions = _start_actions(action_port, env, action_log)
-    rasa = _start_rasa(model or newest_model(), rasa_port, env, rasa_log)
+    rasa = _start_rasa(model or newest_model(), rasa_port, env, rasa_log, api_token)
     try:
         wait_for(f"http://127.0.0.1:{action_port}/health", actions, action_log)
         wait_for(f"http://127.0.0.1:{rasa_port}/", rasa, rasa_log)
