@@ -122,8 +122,9 @@ trainer-report: setup ## Trainers: newest model vs the one before on the held-ou
 trainer-inbox: setup ## Trainers: label the customer messages the bot did not understand
 	$(PY) -m trainer inbox
 
-bench: setup ## Speed benchmark against a stock `rasa init` bot, trains its own model (bench/results/, table, plot)
+bench: setup ## Speed benchmark against a stock `rasa init` bot, trains its own model (bench/results/, table, plot); then the console's queries on 100,000 conversations
 	$(PY) -m bench $(BENCH_ARGS)
+	$(PY) -m console.bench
 
 # The support-team console (console/, docs/console.md): Chart.js from npm, copied into console/static/vendor/.
 .PHONY: console-setup console-user console-bench console-screenshots
