@@ -38,10 +38,14 @@ def test_added_sentences_are_the_only_change(project: Project, capsys: pytest.Ca
 def test_block_in_the_middle_of_a_file_keeps_the_blank_line_and_the_next_block(
     project: Project, capsys: pytest.CaptureFixture
 ) -> None:
-    """In a file with two intents, the line goes right after the first block's last example."""
+    """In a file with two intents in several blocks, the line goes right after the intent's last block's last
+    example, before the blank line and the next intent's block."""
     consultation = project.nlu_dir / "consultation.yml"
     lines: List[str] = consultation.read_text(encoding="utf-8").splitlines(keepends=True)
-    next_block = lines.index("- intent: prepare_checklist\n")
+    last_block = len(lines) - 1 - lines[::-1].index("- intent: consultation_procedure\n")
+    next_block = lines.index("- intent: prepare_checklist\n", last_block)
+    while lines[next_block - 1].startswith("#"):
+        next_block -= 1  # the next block's comment stays with it
     assert lines[next_block - 1] == "\n"
 
     code, _ = run_trainer(capsys, project, "add", "consultation_procedure", "상담은 몇 단계로 진행돼요")
@@ -52,13 +56,11 @@ def test_block_in_the_middle_of_a_file_keeps_the_blank_line_and_the_next_block(
 
 
 def test_other_indentation_style_is_kept(project: Project, capsys: pytest.CaptureFixture) -> None:
-    """A file indented "  - intent:" style is written back in that style, not the project's usual one."""
+    """A file indented "  - intent:" style (comments between its blocks too) is written back in that style."""
     refunds = project.nlu_dir / "refunds.yml"
-    original = refunds.read_text(encoding="utf-8")
-    reindented = "".join(
-        line if line.startswith(("version", "#", "nlu")) else "  " + line
-        for line in original.splitlines(keepends=True)
-    )
+    lines = refunds.read_text(encoding="utf-8").splitlines(keepends=True)
+    body = lines.index("nlu:\n") + 1
+    reindented = "".join(lines[:body] + ["  " + line if line.strip() else line for line in lines[body:]])
     refunds.write_text(reindented, encoding="utf-8")
 
     code, _ = run_trainer(capsys, project, "add", "refund", "환불 받을 날짜가 궁금해요")
@@ -117,7 +119,8 @@ def test_very_close_example_of_another_intent_warns_but_adds(project: Project, c
     assert code == 0
     assert "⚠ 주의" in out
     assert "out_of_scope 의도의 예문과 아주 비슷해요 (형태소 83% 겹침)" in out
-    assert '"토스 고객센터 번호 알려줘" (data/nlu/out_of_scope.yml 25번째 줄)' in out
+    close = (project.nlu_dir / "out_of_scope.yml").read_text(encoding="utf-8").splitlines().index("    - 토스 고객센터 번호 알려줘")
+    assert f'"토스 고객센터 번호 알려줘" (data/nlu/out_of_scope.yml {close + 1}번째 줄)' in out
     assert "    - 토스 고객센터 번호좀 알려줘\n" in (project.nlu_dir / "contact.yml").read_text(encoding="utf-8")
 
 
