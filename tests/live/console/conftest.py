@@ -12,11 +12,12 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterator, Optional
+from typing import Any, Dict, Iterator, Optional
 
 import pytest
 import requests
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from console.sample_store import MISSED_TWICE, SampleConversation, write_store
 from console.store import connect
@@ -147,3 +148,12 @@ class Browser:
 def page_text(reply: requests.Response) -> str:
     """What a person reads on the page: the HTML without tags, spaces collapsed."""
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", reply.text))).strip()
+
+
+def sign_in_page(page: Any, url: str, name: str, password: str = "") -> None:
+    """Signs ``name`` in through the console's form in a Playwright page (its test password unless given)."""
+    page.goto(f"{url}/login")
+    page.get_by_label("아이디").fill(name)
+    page.get_by_label("비밀번호").fill(password or PASSWORDS[name])
+    page.get_by_role("button", name="로그인").click()
+    expect(page.locator("header")).to_contain_text(f"{name} 님")

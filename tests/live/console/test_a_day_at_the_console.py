@@ -17,14 +17,14 @@ from typing import Iterator
 
 import pytest
 import requests
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from console.store import connect
 from console.users import TRAINER, create_user
 from paybot.guide import load_guide
 from paybot.launch import stop_process
 from paybot.settings import PROJECT_ROOT, get_settings
-from tests.live.console.conftest import PASSWORDS, console_command, console_environment
+from tests.live.console.conftest import PASSWORDS, console_command, console_environment, sign_in_page
 from tests.support.browser import chromium
 from tests.support.live_servers import LiveBot, live_bot, newest_model, wait_for
 from tests.support.trainer_support import FAST_CONFIG, copy_project
@@ -76,14 +76,6 @@ def day(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Day]:
             stop_process(console)
 
 
-def sign_in(page: Page, url: str, name: str) -> None:
-    page.goto(f"{url}/login")
-    page.get_by_label("아이디").fill(name)
-    page.get_by_label("비밀번호").fill(PASSWORDS[name])
-    page.get_by_role("button", name="로그인").click()
-    expect(page.locator("header")).to_contain_text(f"{name} 님")
-
-
 def test_label_retrain_publish_and_the_running_bot_answers_the_new_phrasing(day: Day) -> None:
     refund_opening = load_guide().answer("refund").split("\n")[0]
     # The morning's customers.
@@ -96,7 +88,7 @@ def test_label_retrain_publish_and_the_running_bot_answers_the_new_phrasing(day:
     with chromium() as browser:
         page = browser.new_context(locale="ko-KR").new_page()
         page.set_default_timeout(PAGE_TIMEOUT_MS)
-        sign_in(page, day.console_url, "minji")
+        sign_in_page(page, day.console_url, "minji")
         expect(page.locator("#conversations")).to_have_text("3")  # counted exactly
         expect(page.locator("#messages")).to_have_text("4")
         expect(page.locator("#handoff")).to_have_text("33.3%")
@@ -127,7 +119,7 @@ def test_label_retrain_publish_and_the_running_bot_answers_the_new_phrasing(day:
 
         admin = browser.new_context(locale="ko-KR").new_page()
         admin.set_default_timeout(PAGE_TIMEOUT_MS)
-        sign_in(admin, day.console_url, "boss")
+        sign_in_page(admin, day.console_url, "boss")
         admin.goto(f"{day.console_url}/models")
         admin.get_by_label("모델").select_option(new_model.group(1))
         admin.get_by_label("관리자 확인: 평가를 통과하지 않아도 발행").check()

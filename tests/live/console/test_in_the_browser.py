@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from paybot.guide import load_guide
-from tests.live.console.conftest import PASSWORDS, UNCLEAR, RunningConsole
+from tests.live.console.conftest import PASSWORDS, UNCLEAR, RunningConsole, sign_in_page
 from tests.support.browser import chromium
 from tests.unit.console.samples import MASKED_PHONE_QUESTION, PHONE_QUESTION
 
@@ -30,15 +30,12 @@ def browser() -> Iterator[Browser]:
 
 
 def signed_in(browser: Browser, running_console: RunningConsole, name: str, password: str = "") -> Page:
-    """A new browser window signed in as ``name`` (with its test password unless given) through the form."""
+    """A new browser window signed in as ``name`` through the sign-in form."""
     page = browser.new_context(locale="ko-KR").new_page()
     page.set_default_timeout(TIMEOUT_MS)
     page.goto(running_console.url + "/")
     expect(page).to_have_url(f"{running_console.url}/login?next=/")
-    page.get_by_label("아이디").fill(name)
-    page.get_by_label("비밀번호").fill(password or PASSWORDS[name])
-    page.get_by_role("button", name="로그인").click()
-    expect(page.locator("header")).to_contain_text(f"{name} 님")
+    sign_in_page(page, running_console.url, name, password)
     return page
 
 
