@@ -40,6 +40,8 @@ MAX_CASE_ANSWER_CHARS = 200
 MAX_COMMENT_CHARS = 500
 _ASK_CASE: Dict[str, str] = {CASE_WHEN: "case_ask_when", CASE_FEATURE: "case_ask_feature", CASE_ERROR: "case_ask_error"}
 # "No thanks" to the rating, in the customer's words.
+# "I don't know" / "I don't remember" as a whole short answer to a case question: that item is skipped.
+_DONT_KNOW = re.compile(r"^\W*(잘\s*)?(몰라|모르겠|모름|몰루|기억\s*(이\s*)?(잘\s*)?안)[\w\s]{0,8}\W*$")
 _REFUSAL = re.compile(r"없어요|없습니다|없음|없어|딱히|노노|ㄴㄴ|안\s*할래|안\s*할게|안\s*해요|안할|싫어|싫은데|패스|pass|건너|넘어갈|나중에|됐어요|됐어|괜찮아요|괜찮습니다|스킵|skip", re.I)
 # A new problem must be at least this long to end a question (a short answer names a feature).
 _MIN_PROBLEM_CHARS = 12
@@ -149,15 +151,16 @@ def _case_answer(bot: "Bot", slot: str) -> Optional[Outcome]:
         if reading.intent != "request_human":
             return None  # a new problem or an emergency: the flow answers it (the questions are dropped)
         return _summary(bot, answers)
-    if reading.annoyed:
+    dont_know = bool(_DONT_KNOW.match(bot.turn.text.strip()))
+    if reading.annoyed and not dont_know:
         outcome = Outcome().say(f"{guide.message('case_stopped')}\n{bot.call(ars=True)}")
         return outcome.set(**_clear_case(), **{PENDING: None})
-    if reading.question:
+    if reading.question and not dont_know:
         answered = bot.any_question()
         if answered is not None:
             answered.say(f"{guide.message('case_ask_again')} {guide.message(_ASK_CASE[slot])}", skip_button(guide))
             return answered.set(**{PENDING: slot})
-    value = SKIPPED if _is_no(bot) else " ".join(bot.turn.text.split())[:MAX_CASE_ANSWER_CHARS] or SKIPPED
+    value = SKIPPED if _is_no(bot) or dont_know else " ".join(bot.turn.text.split())[:MAX_CASE_ANSWER_CHARS] or SKIPPED
     answers[slot] = value
     return _next_case_question(bot, Outcome().set(**{slot: value}), answers)
 

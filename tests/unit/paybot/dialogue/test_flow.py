@@ -146,6 +146,17 @@ def test_case_summary_answers_a_question_and_asks_again(chat: Chat) -> None:
     assert chat.slots.get("case_when") is None
 
 
+@pytest.mark.parametrize("dont_know", ["몰라요", "잘 모르겠어요 ㅠ", "기억이 안나요", "모르겠는데요?"])
+def test_i_dont_know_at_a_case_question_skips_it_and_goes_on(chat: Chat, dont_know: str) -> None:
+    """'몰라요' at "when did it happen?" is no reason to stop the summary: that item is skipped."""
+    chat.say("송금 실패했어요", "transfer_issue")
+    chat.say("아니요", "deny")
+    chat.say("네", "affirm")
+    reply = chat.say(dont_know, "frustration", 0.8)
+    assert chat.guide.message("case_stopped").split("\n")[0] not in reply.text
+    assert chat.slots["case_when"] == "skipped" and chat.slots["pending"] != "case_when"
+
+
 def test_case_summary_goodbye_ends_politely(chat: Chat) -> None:
     """'안녕히계세요' at a case question ends the questions instead of being stored."""
     chat.say("상담원 연결해 주세요", "request_human")
