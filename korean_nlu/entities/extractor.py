@@ -13,7 +13,9 @@ Each message goes through two finders, merged without overlaps:
    the single whitespace token "3만원결제했는데", or "페이머니" that Mecab splits as "페이머|니로").
 
 On an overlap, amounts read from tags win, then regex entities inside a matcher window, then the
-rest (longest first within each); ``use_regex_fallback: false`` drops the entities that no token
+rest (longest first within each). One exception: a regex amount that reaches further left than a
+tagged one by a unit word only ("카카오페이로 만 칠천원": the tags read 칠천원, the regex 만 칠천원 =
+17000) takes the tagged amount's place; ``use_regex_fallback: false`` drops the entities that no token
 pattern proposed.
 
 The token patterns and the normaliser's regexes read the same words
@@ -40,6 +42,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from korean_nlu.entities.amounts import parse_korean_amount
 from korean_nlu.entities.entity_types import ALL_ENTITY_TYPES, ENTITY_AMOUNT
+from korean_nlu.entities.lexicon import UNIT_CHARS
 from korean_nlu.entities.normaliser import find_entities
 from korean_nlu.entities.spacy_docs import create_blank_korean, message_doc
 from korean_nlu.entities.spans import resolve_overlaps
@@ -199,7 +202,9 @@ class KoreanEntityExtractor(GraphComponent, EntityExtractorMixin):
             entity["rank"] = _TAGGED_RANK
             candidates.append(entity)
         for entity in regex_entities:
-            if _overlaps_any(entity, windows.get(entity["entity"], [])):
+            if any(_extends_by_unit_word(entity, tagged, text) for tagged in tagged_amounts):
+                entity["rank"] = _TAGGED_RANK
+            elif _overlaps_any(entity, windows.get(entity["entity"], [])):
                 entity["rank"] = _MATCHED_RANK
             elif self._use_regex_fallback:
                 entity["rank"] = _REGEX_ONLY_RANK
@@ -249,6 +254,25 @@ class KoreanEntityExtractor(GraphComponent, EntityExtractorMixin):
         for spans in windows.values():
             spans.sort()
         return tagged_amounts, windows
+
+
+def _extends_by_unit_word(
+    regex_entity: Dict[Text, Any], tagged: Dict[Text, Any], text: Text
+) -> bool:
+    """Whether a regex amount is a tagged amount with only a number ending in a unit before it.
+
+    After a particle, Mecab tags the 만 of "카카오페이로 만 칠천원" as 만 "only", so the tags read 7000
+    where the customer wrote 17000. The part before the tagged span must end in a unit (만, 천, 억,
+    ...), and the regex amount must start a word: the particle 이 in "금액이만원" and the 만 glued
+    to 로 in "카드로만 칠천원" stay outside the amount, as the tags say.
+    """
+    if regex_entity["entity"] != ENTITY_AMOUNT or regex_entity["end"] != tagged["end"]:
+        return False
+    start = regex_entity["start"]
+    if start >= tagged["start"] or (start > 0 and not text[start - 1].isspace()):
+        return False
+    lead = text[start : tagged["start"]].rstrip()
+    return bool(lead) and lead[-1] in UNIT_CHARS
 
 
 def _overlaps_any(entity: Dict[Text, Any], windows: List[Tuple[int, int]]) -> bool:

@@ -40,8 +40,9 @@ MAX_CASE_ANSWER_CHARS = 200
 MAX_COMMENT_CHARS = 500
 _ASK_CASE: Dict[str, str] = {CASE_WHEN: "case_ask_when", CASE_FEATURE: "case_ask_feature", CASE_ERROR: "case_ask_error"}
 # "No thanks" to the rating, in the customer's words.
-# "I don't know" / "I don't remember" as a whole short answer to a case question: that item is skipped.
-_DONT_KNOW = re.compile(r"^\W*(잘\s*)?(몰라|모르겠|모름|몰루|기억\s*(이\s*)?(잘\s*)?안)[\w\s]{0,8}\W*$")
+# "I don't know" / "I don't remember" / "글쎄요" as a whole short answer to a case question, the rating
+# or the comment: that item is skipped, never kept as what the customer said.
+_DONT_KNOW = re.compile(r"^\W*(음+\s*)?(잘\s*)?(몰라|모르겠|모름|몰루|글쎄|기억\s*(이\s*)?(잘\s*)?안)[\w\s]{0,8}\W*$")
 _REFUSAL = re.compile(r"없어요|없습니다|없음|없어|딱히|노노|ㄴㄴ|안\s*할래|안\s*할게|안\s*해요|안할|싫어|싫은데|패스|pass|건너|넘어갈|나중에|됐어요|됐어|괜찮아요|괜찮습니다|스킵|skip", re.I)
 # A new problem must be at least this long to end a question (a short answer names a feature).
 _MIN_PROBLEM_CHARS = 12
@@ -151,7 +152,7 @@ def _case_answer(bot: "Bot", slot: str) -> Optional[Outcome]:
         if reading.intent != "request_human":
             return None  # a new problem or an emergency: the flow answers it (the questions are dropped)
         return _summary(bot, answers)
-    dont_know = bool(_DONT_KNOW.match(bot.turn.text.strip()))
+    dont_know = _is_dont_know(bot)
     if reading.annoyed and not dont_know:
         outcome = Outcome().say(f"{guide.message('case_stopped')}\n{bot.call(ars=True)}")
         return outcome.set(**_clear_case(), **{PENDING: None})
@@ -206,7 +207,7 @@ def _rating(bot: "Bot") -> Optional[Outcome]:
         return Outcome().say(guide.message("goodbye")).set(**{PENDING: None, FEEDBACK_RATING: SKIPPED})
     if _ends_question(bot):
         return _end_pending(bot)
-    if _is_no(bot) or (_REFUSAL.search(text) and not reading.annoyed and len(text) <= 20):
+    if _is_no(bot) or _is_dont_know(bot) or (_REFUSAL.search(text) and not reading.annoyed and len(text) <= 20):
         return Outcome().say(guide.message("rating_refused")).set(**{PENDING: None, FEEDBACK_RATING: SKIPPED})
     if reading.question:
         answered = bot.any_question()
@@ -220,7 +221,7 @@ def _rating(bot: "Bot") -> Optional[Outcome]:
 def _comment(bot: "Bot") -> Optional[Outcome]:
     """Reads the optional comment after the rating."""
     guide, reading = bot.guide, bot.reading
-    if _is_no(bot) or (_REFUSAL.search(bot.turn.text) and len(bot.turn.text) <= 12):
+    if _is_no(bot) or _is_dont_know(bot) or (_REFUSAL.search(bot.turn.text) and len(bot.turn.text) <= 12):
         return Outcome().say(guide.message("feedback_thanks")).set(**{PENDING: None, FEEDBACK_COMMENT: SKIPPED})
     if reading.intent == "goodbye" and reading.sure(0.7):
         return Outcome().say(guide.message("goodbye")).set(**{PENDING: None, FEEDBACK_COMMENT: SKIPPED})
@@ -244,6 +245,11 @@ def _keep_comment(bot: "Bot", rating: object = None) -> Outcome:
     if bot.reading.annoyed:
         lines.append(guide.message("complaint_route"))
     return Outcome().say("\n".join(lines)).set(**slots)
+
+
+def _is_dont_know(bot: "Bot") -> bool:
+    """Whether the whole message is a short "I don't know" / "I don't remember"."""
+    return bool(_DONT_KNOW.match(bot.turn.text.strip()))
 
 
 def _end_pending(bot: "Bot") -> Optional[Outcome]:

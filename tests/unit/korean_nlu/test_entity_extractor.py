@@ -295,6 +295,27 @@ def test_mecab_tags_resolve_the_particle(
     assert surfaces(text, entities) == [("amount", 10000, "만원")]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "어제 카카오페이로 만 칠천원 결제했는데 안 됐어요", [("amount", 17000, "만 칠천원")], id="after-particle"
+        ),
+        pytest.param("카드로 만 오천원 보냈어요", [("amount", 15000, "만 오천원")], id="man-ocheon"),
+        pytest.param("만 칠천원 결제했는데 안 됐어요", [("amount", 17000, "만 칠천원")], id="sentence-start"),
+        pytest.param("금액이만원 결제됐어요", [("amount", 10000, "만원")], id="particle-i-stays-out"),
+        pytest.param("카드로만 칠천원 냈어요", [("amount", 7000, "칠천원")], id="particle-man-stays-out"),
+    ],
+)
+def test_a_unit_word_before_a_tagged_amount_belongs_to_it(
+    extractor: KoreanEntityExtractor, korean_tokenizer: Tokenizer, text: str, expected: Found
+) -> None:
+    """After '로', Mecab reads '만 칠천원' as 만 'only' + 칠천원; the customer still said 17,000."""
+    _, entities = extract(extractor, text, korean_tokenizer)
+    amounts = [found for found in surfaces(text, entities) if found[0] == "amount"]
+    assert amounts == expected
+
+
 def test_configured_entity_types_only(
     model_storage: LocalModelStorage, execution_context: ExecutionContext
 ) -> None:

@@ -218,6 +218,25 @@ def test_refusal_at_the_rating_is_acknowledged(chat: Chat) -> None:
     assert "건너뛸게요" in reply.text and chat.slots["feedback_rating"] == "skipped"
 
 
+@pytest.mark.parametrize("dont_know", ["몰라요", "글쎄요..", "음 잘 모르겠어요"])
+def test_i_dont_know_at_the_rating_skips_it(chat: Chat, dont_know: str) -> None:
+    """'몰라요' is not a score and not an opinion: the rating is skipped, nothing kept as a comment."""
+    chat.say("결제가 안 돼요", "payment_failure")
+    chat.say("네", "affirm")
+    reply = chat.say(dont_know, "frustration", 0.7)
+    assert "건너뛸게요" in reply.text and chat.slots["feedback_rating"] == "skipped"
+    assert chat.slots.get("feedback_comment") is None and chat.slots["pending"] is None
+
+
+def test_i_dont_know_at_the_comment_keeps_no_comment(chat: Chat) -> None:
+    """After a score, '몰라요' as the comment is thanked for the rating and not stored as text."""
+    chat.say("결제가 안 돼요", "payment_failure")
+    chat.say("네", "affirm")
+    chat.say("4", "inform")
+    chat.say("모르겠어요", "frustration", 0.7)
+    assert chat.slots["feedback_rating"] == 4 and chat.slots["feedback_comment"] == "skipped"
+
+
 def test_rating_then_comment(chat: Chat) -> None:
     """A rating is kept, then the comment."""
     chat.say("결제가 안 돼요", "payment_failure")
