@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Dict, List
 
 import numpy as np
@@ -13,6 +14,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from korean_nlu import dense_reranker
 from korean_nlu.dense_reranker import FLOOR, DenseReranker, combine, fit_intent_classifier, softmax_probabilities
 
 EXAMPLES = {
@@ -66,16 +68,33 @@ def test_two_intents_get_one_row_each() -> None:
     assert max(softmax_probabilities(np.array([0.0, 1.0]), weights, bias, labels).items(), key=lambda i: i[1])[0] == "b"
 
 
-@pytest.fixture
-def reranker(tmp_path: Any) -> DenseReranker:
-    """A re-ranker trained on a handful of real examples (real e5 embeddings)."""
-    storage = LocalModelStorage(tmp_path)
-    component = DenseReranker.create(
-        DenseReranker.get_default_config(), storage, Resource("dense"), ExecutionContext(None)  # type: ignore[arg-type]
-    )
+def train_reranker(folder: Path, cache: Path) -> DenseReranker:
+    """A re-ranker trained on a handful of real examples (real e5 embeddings), loaded back from its storage."""
+    config = {**DenseReranker.get_default_config(), "cache_dir": str(cache)}
+    folder.mkdir(parents=True)
+    storage = LocalModelStorage(folder)
+    component = DenseReranker.create(config, storage, Resource("dense"), ExecutionContext(None))  # type: ignore[arg-type]
     messages = [Message(data={TEXT: text, INTENT: intent}) for intent, texts in EXAMPLES.items() for text in texts]
     component.train(TrainingData(messages))
-    return DenseReranker.load(DenseReranker.get_default_config(), storage, Resource("dense"), ExecutionContext(None))  # type: ignore[arg-type]
+    return DenseReranker.load(config, storage, Resource("dense"), ExecutionContext(None))  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def reranker(tmp_path: Path) -> DenseReranker:
+    """A re-ranker trained on a handful of real examples."""
+    return train_reranker(tmp_path / "model", tmp_path / "cache")
+
+
+def test_retraining_reuses_the_embeddings_and_learns_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second training embeds nothing (the cache has every example) and fits the same classifier."""
+    first = train_reranker(tmp_path / "first", tmp_path / "cache")
+    embedded: List[str] = []
+    real_embed = dense_reranker.embed
+    monkeypatch.setattr(dense_reranker, "embed", lambda texts: embedded.extend(texts) or real_embed(texts))
+    second = train_reranker(tmp_path / "second", tmp_path / "cache")
+    assert embedded == []
+    np.testing.assert_allclose(first.weights, second.weights)
+    assert list(first.labels) == list(second.labels)
 
 
 def test_an_unsure_chit_chat_message_is_re_ranked_towards_out_of_scope(reranker: DenseReranker) -> None:
