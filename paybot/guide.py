@@ -77,6 +77,7 @@ REQUIRED_MESSAGES: tuple[str, ...] = (
     "detail_without_topic", "detail_without_topic_plain", "emergency_call_now", "emergency_calm",
     "emergency_never_share", "emergency_police", "emergency_reminder", "emergency_call_now_off_hours", "emergency_never_share_again", "asked_after_break", "empty_message", "fallback_handoff",
     "feedback_thanks", "frustration", "frustration_again", "glad_resolved", "goodbye", "greet",
+    "you_are_welcome_after_apology",
     "greet_again", "handoff", "human_again", "i_am_a_bot", "media_audio", "media_file", "media_image", "media_location",
     "media_sticker", "media_video", "media_with_text", "message_too_long", "no_problem", "not_in_guide",
     "offer_case_summary", "other_service", "phone_button_label", "phone_card_title", "phone_line",

@@ -224,7 +224,8 @@ def _small_talk(bot: Bot) -> Optional[Outcome]:
     if intent == "goodbye":
         return Outcome().say(guide.message("goodbye")).set(**{PENDING: None, TOPIC: None, EMERGENCY: False})
     if intent == "thank":
-        return Outcome().say(guide.message("you_are_welcome")).set(**{PENDING: None})
+        key = "you_are_welcome_after_apology" if _apologised_last(bot) else "you_are_welcome"
+        return Outcome().say(guide.message(key)).set(**{PENDING: None})
     if intent == "bot_challenge":
         return Outcome().say(guide.message("i_am_a_bot"), topic_buttons(guide, ("request_human",)))
     if intent == "affirm" and not bot.reading.details:
@@ -232,6 +233,14 @@ def _small_talk(bot: Bot) -> Optional[Outcome]:
     if intent == "deny" and not bot.reading.details:
         return Outcome().say(guide.message("no_problem"))
     return None
+
+
+def _apologised_last(bot: Bot) -> bool:
+    """Whether the bot's last reply was an apology (to anger, or a stopped case summary), not an answer."""
+    last = bot.context.last_reply or ""
+    return bool(last) and any(
+        bot.guide.message(key)[:20] in last for key in ("frustration", "frustration_again", "case_stopped")
+    )
 
 
 def _feelings(bot: Bot) -> Outcome:

@@ -257,6 +257,16 @@ def test_feelings_get_an_apology_and_the_way_to_a_person(chat: Chat, message: st
     assert "상담원과 통화할 수 있어요" in reply.text
 
 
+def test_thanks_after_an_apology_does_not_claim_it_helped(chat: Chat) -> None:
+    """'ㄳ' after the bot apologised gets a plain thank-you; elsewhere, 'glad it helped'."""
+    chat.say("아 진짜 짜증나", "frustration", 0.9)
+    after_apology = chat.say("ㄳ", "thank", 0.9)
+    assert "도움이 되었다니" not in after_apology.text and "감사해요" in after_apology.text
+    chat.say("안녕하세요", "greet")
+    after_greeting = chat.say("ㄳ", "thank", 0.9)
+    assert "도움이 되었다니" in after_greeting.text
+
+
 def test_narrower_question_without_an_answer_is_honest(chat: Chat) -> None:
     """A question the guide cannot answer says so instead of repeating the block."""
     first = chat.say("로그인이 안 돼요", "account_access")
