@@ -29,7 +29,7 @@ MAX_ENTRIES = 50_000
 
 def text_key(namespace: str, text: str) -> str:
     """The cache key of ``text`` embedded by the encoder named ``namespace``."""
-    return hashlib.sha256(f"{namespace}\x00{text}".encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{namespace}\x00{text}".encode()).hexdigest()
 
 
 class EmbeddingCache:
@@ -46,10 +46,10 @@ class EmbeddingCache:
             return encode([])
         keys = [text_key(self.namespace, text) for text in texts]
         known = self._load()
-        missing = sorted({key: text for key, text in zip(keys, texts) if key not in known}.items())
+        missing = sorted({key: text for key, text in zip(keys, texts, strict=True) if key not in known}.items())
         if missing:
             vectors = encode([text for _, text in missing])
-            known.update({key: vector for (key, _), vector in zip(missing, vectors)})
+            known.update({key: vector for (key, _), vector in zip(missing, vectors, strict=True)})
             self._save(known, keep=keys)
         logger.info("Embeddings: %d of %d examples from the cache.", len(texts) - len(missing), len(texts))
         return np.stack([known[key] for key in keys]).astype(np.float32)
@@ -60,7 +60,7 @@ class EmbeddingCache:
             return {}
         try:
             with np.load(self.path, allow_pickle=False) as stored:
-                return dict(zip(stored["keys"].tolist(), stored["vectors"]))
+                return dict(zip(stored["keys"].tolist(), stored["vectors"], strict=True))
         except (OSError, ValueError, KeyError) as error:
             logger.warning("Ignoring the embedding cache %s (%s).", self.path, error)
             return {}
