@@ -81,7 +81,7 @@ REQUIRED_MESSAGES: tuple[str, ...] = (
     "greet_again", "handoff", "human_again", "i_am_a_bot", "media_audio", "media_file", "media_image", "media_location",
     "media_sticker", "media_video", "media_with_text", "message_too_long", "no_problem", "not_in_guide",
     "offer_case_summary", "other_service", "phone_button_label", "phone_card_title", "phone_line",
-    "rating_refused", "repeat_instead", "sensitive_data_warning", "sorry_not_helped", "suggest",
+    "rating_refused", "out_of_scope_again", "repeat_instead", "sensitive_data_warning", "sorry_not_helped", "suggest",
     "technical_error", "topic_again", "unknown_error_code", "urgent_off_hours", "weekend_note",
     "you_are_welcome",
 )

@@ -319,6 +319,9 @@ def _finish(bot: Bot, outcome: Outcome) -> Outcome:
     if bot.context.last_reply and outcome.text == bot.context.last_reply:
         if bot.context.emergency and guide.message("emergency_reminder") not in bot.context.last_reply:
             instead = f"{guide.message('emergency_reminder')}\n{bot.call(urgent=True)}"
+        elif bot.reading.intent == "out_of_scope":
+            # Another thing we do not handle: the customer centre cannot help with it either.
+            instead = guide.message("out_of_scope_again")
         else:
             instead = f"{guide.message('repeat_instead')}\n{bot.call(ars=True)}"
         outcome = Outcome(slots=dict(outcome.slots)).say(instead)

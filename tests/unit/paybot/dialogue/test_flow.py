@@ -282,6 +282,15 @@ def test_never_the_same_reply_twice_in_a_row(chat: Chat) -> None:
     assert all(a != b for a, b in zip(chat.replies, chat.replies[1:], strict=False))
 
 
+def test_a_second_out_of_scope_question_is_not_sent_to_the_customer_centre(chat: Chat) -> None:
+    """'카드 한도' then '핸드폰 요금': two things we do not handle; the second reply is new wording,
+    and it does not send the customer to our phone line, which cannot help with a phone bill."""
+    first = chat.say("카드 한도 좀 올려 주세요", "out_of_scope", 0.99)
+    second = chat.say("이번 달 핸드폰 요금 얼마 나왔어요", "out_of_scope", 0.99)
+    assert second.text != first.text and "도와드릴 수 없" in second.text
+    assert PHONE not in second.text
+
+
 def test_other_services_get_a_short_answer_naming_them(chat: Chat) -> None:
     """'카카오뱅크 고객센터는요?' is not answered with this service's number."""
     reply = chat.say("카카오뱅크 고객센터는요?", "ask_contact")
