@@ -7,7 +7,8 @@ characters: "ㅋㅌㅊㅍ" came out as *affirm* (0.96), "ㅂㅈㄷㄱ" as *goodb
 
 A *bare* message has no complete Hangul syllable, no Latin letter and no digit: only jamo (ㅇㅇ, ㅠㅠ),
 punctuation and emoji. Its *key* drops the whitespace and the decoration around jamo and emoji
-(punctuation, ~, ^: "ㅇㅇ!" and "ㄱㅅ^^" are ㅇㅇ and ㄱㅅ; a message of punctuation alone keeps it) and shortens
+(punctuation, ~, ^: "ㅇㅇ!" and "ㄱㅅ^^" are ㅇㅇ and ㄱㅅ; a message of punctuation alone keeps it), drops ㅠ/ㅜ
+typed after other jamo as a tone ("ㅂㅂㅇㅠ" is ㅂㅂㅇ; "ㅠㅠ" alone stays ㅠㅠ) and shortens
 every run of one character to two (ㅇㅇㅇ → ㅇㅇ, ㅋㅋㅋㅋ → ㅋㅋ). Training collects, per intent, the keys of its bare training examples.
 A bare message is *known* for the intent the classifier gave it when its key is one of that intent's keys
 or, for keys of two or more characters, when every pair of neighbouring characters occurs in that
@@ -43,6 +44,8 @@ KEYS_FILE = "known_shorthand.json"
 # What makes a message more than shorthand: a Hangul syllable, a Latin letter (any case), a digit.
 _WORDS = re.compile(r"[\uac00-\ud7a3A-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 _RUN = re.compile(r"(.)\1{2,}", re.DOTALL)
+# Jamo that mark crying or sadness (ㅠㅠ, ㅜㅜ), typed after other shorthand as a tone.
+_TEARS = frozenset("ㅠㅜ")
 
 
 def _is_decoration(character: Text) -> bool:
@@ -57,7 +60,9 @@ def shorthand_key(text: Text) -> Optional[Text]:
         return None
     characters = "".join(text.split())
     core = "".join(character for character in characters if not _is_decoration(character))
-    key = _RUN.sub(r"\1\1", core or characters)
+    # ㅠ/ㅜ beside other jamo are a tone ("ㅂㅂㅇㅠ" is a sad ㅂㅂㅇ), not part of the shorthand; alone they stay.
+    letters = "".join(character for character in core if character not in _TEARS)
+    key = _RUN.sub(r"\1\1", letters or core or characters)
     return key or None
 
 

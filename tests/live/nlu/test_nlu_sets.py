@@ -22,3 +22,13 @@ def test_no_test_sentence_is_in_the_training_data() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no overlap" in result.stdout
+
+
+def test_the_noisy_split_is_up_to_date_and_unseen() -> None:
+    """tests/data/nlu_noisy.yml is what scripts/make_noisy_split.py makes of the held-out split today, so
+    none of its sentences is a training sentence (spacing and punctuation aside)."""
+    result = subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "scripts" / "make_noisy_split.py"), "--check"],
+        capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -23,7 +23,7 @@ TRAINING = [("ㅇㅇ", "affirm"), ("ㅇㅇㅇ", "affirm"), ("ㅇㅋ", "affirm"),
 @pytest.mark.parametrize(
     "text, key",
     [("ㅇㅇ", "ㅇㅇ"), ("ㅇ ㅇ", "ㅇㅇ"), ("ㅋㅋㅋㅋㅋ", "ㅋㅋ"), ("...", ".."), ("ㅠㅠ!!!", "ㅠㅠ"), ("👍", "👍"),
-     ("ㅇㅇ~", "ㅇㅇ"), ("ㄱㅅ^^", "ㄱㅅ"), ("ㅇㅇ.", "ㅇㅇ"), ("❤️", "❤"), ("?!?!", "?!?!"),
+     ("ㅇㅇ~", "ㅇㅇ"), ("ㄱㅅ^^", "ㄱㅅ"), ("ㅂㅂㅇㅠ", "ㅂㅂㅇ"), ("ㄴㄴㅜㅜ", "ㄴㄴ"), ("ㅜㅜㅜ", "ㅜㅜ"), ("ㅇㅇ.", "ㅇㅇ"), ("❤️", "❤"), ("?!?!", "?!?!"),
      ("ㅇㅇ 해줘", None), ("ok", None), ("3만원", None), ("ＯＫ", None), ("/affirm", None), ("   ", None)],
 )
 def test_keys(text: str, key: str) -> None:
@@ -51,7 +51,7 @@ def classified(guard: ShorthandGuard, text: str, intent: str = "affirm", confide
 @pytest.mark.parametrize(
     "text, intent",
     [("ㅇㅇ", "affirm"), ("ㅇㅇㅇㅇ", "affirm"), ("ㅇ ㅇ", "affirm"), ("ㄱㅅ", "thank"), ("ㅁㄴㅇㄹ", "out_of_scope"),
-     ("ㅂㅂㅇ", "goodbye"), ("ㅇㅇㅋ", "affirm"), ("ㅇㅇ!", "affirm"), ("ㄱㅅ^^", "thank"), ("결제 ㅠㅠ", "affirm"), ("ㅋㅌㅊㅍ 결제요", "affirm"), ("ok ㅋㅋ", "affirm")],
+     ("ㅂㅂㅇ", "goodbye"), ("ㅇㅇㅋ", "affirm"), ("ㅇㅇ!", "affirm"), ("ㄱㅅ^^", "thank"), ("ㅂㅂㅇㅠ", "goodbye"), ("ㄴㄴㅜㅜ", "deny"), ("결제 ㅠㅠ", "affirm"), ("ㅋㅌㅊㅍ 결제요", "affirm"), ("ok ㅋㅋ", "affirm")],
 )
 def test_known_shorthand_and_words_keep_their_confidence(trained: ShorthandGuard, text: str, intent: str) -> None:
     """Shorthand the training data showed for the intent (or made of its pairs), and words, are left alone."""
@@ -64,7 +64,7 @@ def test_known_shorthand_under_another_intent_is_unclear(trained: ShorthandGuard
     assert classified(trained, text, intent) == 0.0
 
 
-@pytest.mark.parametrize("text", ["ㅋㅌㅊㅍ", "ㅂㅈㄷㄱ", "ㅏㅓㅗㅜ", "...", "ㅋㅋㅋㅋ", "ㅎㅎ", "👍👍", "ㄱㄱ"])
+@pytest.mark.parametrize("text", ["ㅋㅌㅊㅍ", "ㅋㅌㅊㅍㅠㅠ", "ㅂㅈㄷㄱ", "ㅏㅓㅗㅜ", "...", "ㅋㅋㅋㅋ", "ㅎㅎ", "👍👍", "ㄱㄱ"])
 def test_unknown_shorthand_becomes_unclear(trained: ShorthandGuard, text: str) -> None:
     """A mash the training data never showed gets confidence 0: the fallback classifier then asks."""
     assert classified(trained, text) == 0.0
