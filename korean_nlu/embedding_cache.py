@@ -1,7 +1,7 @@
 """An on-disk cache of sentence embeddings, so that retraining embeds only the examples that are new.
 
-Embedding every training example is the DenseReranker's whole training cost (about 8 ms per example
-on two cores, some 45 s for 6,000). A trainer who adds a handful of phrasings and retrains should not
+Embedding every training example is the DenseReranker's whole training cost (about 12 ms per example
+on two cores, some 75 s for 6,500). A trainer who adds a handful of phrasings and retrains should not
 pay that again: vectors are kept in one ``.npz`` file, keyed by a hash of the encoder's version and
 the text, so a new encoder or a changed text is simply a miss. The cache is a speed-up only: a
 missing, unreadable or foreign file is ignored (and rewritten), never an error.

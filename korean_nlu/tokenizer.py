@@ -14,6 +14,7 @@ from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.training_data.message import Message
 
 from korean_nlu.analyzers import MECAB, KoreanAnalyzer, get_analyzer
+from korean_nlu.repeats import shorten_runs
 
 logger = logging.getLogger(__name__)
 
@@ -80,10 +81,11 @@ class KoreanTokenizer(Tokenizer):
         text = message.get(attribute) or ""
         tokens = []
         for morpheme in self._analyzer.analyse(text):
-            token = Token(morpheme.text, morpheme.start, morpheme.end)
+            # The lemma, which the count featurizers read, has long runs cut ("ㅠㅠㅠㅠㅠ" -> "ㅠㅠㅠ").
+            token = Token(morpheme.text, morpheme.start, morpheme.end, lemma=shorten_runs(morpheme.text))
             token.set(POS_TAG_KEY, morpheme.tag)
             tokens.append(token)
         if not tokens:
             # Featurizers expect at least one token, even for whitespace-only text.
-            tokens = [Token(text, 0, len(text))]
+            tokens = [Token(text, 0, len(text), lemma=shorten_runs(text))]
         return self._apply_token_pattern(tokens)

@@ -9,6 +9,7 @@ customer's message. Each step runs `python -m trainer` as a trainer would.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -25,6 +26,7 @@ from tests.support.live_servers import LiveBot, live_bot
 from tests.support.trainer_support import FAST_CONFIG, PROJECT_ROOT, copy_events, copy_project
 from trainer.evaluation import evaluation_dir
 from trainer.project import Project
+from trainer.report import MAX_WRONG_RISE
 from trainer.tracker_messages import group_by_guess, scan_tracker_store
 
 # Refund questions the served model did not understand when this was written; the first one the
@@ -152,15 +154,23 @@ def test_report_compares_the_two_models_on_the_held_out_split(loop: Loop) -> Non
         old_report[intent]["f1-score"] - new_report[intent]["f1-score"] > 0.05 + 1e-9
         for intent in intents if intent in old_report
     )
-    assert step.code == (1 if fell else 0), step.out
     assert ("▼ 0.05 넘게 떨어짐" in step.out) == fell
+    # The report also fails when the share of wrong topics rose by more than 2 points on a set.
+    wrong_shares: Dict[str, List[float]] = {}
+    for line in step.out.splitlines():
+        found = re.search(r"(nlu_\w+\.yml)\s+[\d.]+% /\s+[\d.]+% /\s+([\d.]+)%", line)
+        if found and "모델" in line:
+            wrong_shares.setdefault(found.group(1), []).append(float(found.group(2)))
+    rose = any(len(shares) == 2 and shares[1] - shares[0] > MAX_WRONG_RISE * 100 + 0.05 for shares in wrong_shares.values())
+    assert ("2%p 넘게 늘었어요" in step.out) == rose, step.out
+    assert step.code == (1 if fell or rose else 0), step.out
 
 
 def test_report_shows_what_customers_meet_on_the_external_set(loop: Loop) -> None:
     """Beside the held-out split, both models' right / asked / wrong shares on the external set."""
     out = loop.steps["report"].out
     assert "고객이 만나는 결과" in out
-    lines = [line for line in out.splitlines() if "nlu_external.yml" in line]
+    lines = [line for line in out.splitlines() if "nlu_external.yml" in line and "모델" in line]
     assert len(lines) == 2 and all(line.count("%") == 3 and "F1 " in line for line in lines), out
 
 

@@ -127,3 +127,13 @@ def test_analyser_is_shared_and_safe_under_concurrency() -> None:
         thread.join()
     assert all(result == expected for result in results.values())
 
+
+
+def test_a_flood_of_one_character_is_cut_in_the_lemma_only(tokenizer: KoreanTokenizer) -> None:
+    """The featurizers read the lemma: 1,000 ㅠ count as three there, while text and offsets stay the customer's."""
+    text = "환불이 아직 안 들어왔어요 " + "ㅠ" * 1000
+    tokens = tokens_of(tokenizer, text)
+    assert "".join(token.text for token in tokens if token.text.startswith("ㅠ")) == "ㅠ" * 1000
+    assert all(text[token.start:token.end] == token.text for token in tokens)
+    assert max(len(token.lemma) for token in tokens if token.text.startswith("ㅠ")) == 3
+    assert [token.lemma for token in tokens if token.text == "환불"] == ["환불"]
