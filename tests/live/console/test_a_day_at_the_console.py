@@ -33,7 +33,7 @@ pytestmark = pytest.mark.live
 TOKEN = "a-day-at-the-console"
 SERVED = "paybot-20261201-090000.tar.gz"
 # Not understood by the shipped model (it asks back); a trainer reads it as a refund question.
-NEW_PHRASING = "페이머니 충전한 거 다시 빼고 싶어요"
+NEW_PHRASING = "충전해 둔 페이머니 통장으로 돌려놓고 싶어요"
 TRAINING_TIMEOUT_MS = 12 * 60 * 1000
 PAGE_TIMEOUT_MS = 30_000
 
